@@ -231,7 +231,7 @@ class GameSet:
 
 def validate_window(cutoff: int, horizon: int) -> None:
     """Check a cutoff and horizon: whole minutes inside the first half."""
-    if not 1 <= cutoff:
+    if cutoff < 1:
         raise DataError(f"cutoff must be at least 1 minute; got {cutoff}")
-    if not 1 <= horizon:
+    if horizon < 1:
         raise DataError(f"horizon must be at least 1 minute; got {horizon}")
