@@ -1,0 +1,462 @@
+"""The jobs behind the CLI: ingest, run, train, evaluate, compare and predict.
+
+Every job reads and writes under one output root::
+
+    OUT/data/games.parquet             one row per game, per-minute margins
+    OUT/data/data_quality.{json,md}    rejected and flagged games, with reasons
+    OUT/data/splits/{train,validation,test}.parquet
+    OUT/models/<kind>/                 forecaster.json, arrays/weights, conformal.json
+    OUT/results/                       JSON metrics, report.md, plots
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from halftime.constants import DEFAULT_ALPHA, DEFAULT_SEED
+from halftime.dataset import GameSet
+from halftime.errors import DataError
+from halftime.evaluation.report import (
+    ModelResult,
+    build_comparison,
+    format_summary,
+    write_results,
+)
+from halftime.splits import SplitConfig, make_splits, write_splits
+from halftime.training import (
+    DEFAULT_KINDS,
+    TrainedModel,
+    load_models,
+    predict_timed,
+    run_manifest,
+    seen_game_ids,
+    train_models,
+)
+
+logger = logging.getLogger(__name__)
+
+GAMES_FILE = "games.parquet"
+
+
+def _paths(out: Path) -> dict[str, Path]:
+    return {
+        "data": out / "data",
+        "splits": out / "data" / "splits",
+        "models": out / "models",
+        "results": out / "results",
+    }
+
+
+def load_games(
+    source: Path,
+    out: Path | None,
+    *,
+    gamelogs: Path | None = None,
+    workers: int | None = None,
+    progress: bool = True,
+) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Ingest ``source`` (or read a saved ``games.parquet``) into the games table.
+
+    When ``out`` is given, the table and the data-quality report are written to
+    ``out/data``. Returns the table and a short summary of the ingest.
+    """
+    from halftime.ingest import ingest, read_games, write_ingest
+
+    if source.is_file() and source.suffix == ".parquet":
+        games = read_games(source)
+        return games, {"games": len(games), "source": str(source), "ingested": False}
+    started = time.perf_counter()
+    result = ingest(source, gamelogs=gamelogs, workers=workers, progress=progress)
+    seconds = time.perf_counter() - started
+    written: dict[str, Path] = {}
+    if out is not None:
+        written = write_ingest(result, _paths(out)["data"])
+    summary = {
+        "games": len(result.games),
+        "source": str(source),
+        "ingested": True,
+        "seconds": round(seconds, 1),
+        "written": {name: str(path) for name, path in written.items()},
+        "report": result.report.summary(),
+    }
+    return result.games, summary
+
+
+def ingest_to(
+    source: Path,
+    out: Path,
+    *,
+    gamelogs: Path | None = None,
+    workers: int | None = None,
+    progress: bool = True,
+) -> str:
+    """``halftime ingest``: write the games table and report; return a summary."""
+    _, summary = load_games(
+        source, out, gamelogs=gamelogs, workers=workers, progress=progress
+    )
+    lines = [f"ingested {summary['games']} games in {summary['seconds']} s"]
+    lines += [f"  {key}: {value}" for key, value in summary["report"].items()]
+    lines += [f"  wrote {path}" for path in summary["written"].values()]
+    return "\n".join(lines)
+
+
+def _evaluate(
+    models: dict[str, TrainedModel],
+    games: GameSet,
+    results_dir: Path,
+    *,
+    data_description: dict[str, Any],
+    extras: dict[str, Any] | None = None,
+) -> str:
+    outcome = games.require_outcome()
+    results: dict[str, ModelResult] = {}
+    for name, model in models.items():
+        forecast, seconds = predict_timed(model, games)
+        lower, upper = model.conformal.interval(forecast)
+        results[name] = ModelResult(
+            name=name,
+            forecast=forecast,
+            lower=lower,
+            upper=upper,
+            fit_seconds=model.forecaster.fit_seconds_,
+            predict_seconds=seconds,
+            extra=model.extra,
+        )
+    del outcome
+    explanations = _explanations(models, games)
+    comparison = build_comparison(
+        games, results, data_description=data_description, extras=extras or {}
+    )
+    write_results(
+        results_dir, comparison, games=games, results=results, similar=explanations
+    )
+    return format_summary(comparison)
+
+
+def _explanations(
+    models: dict[str, TrainedModel], games: GameSet
+) -> dict[str, Any] | None:
+    """Similar past games of the first test game for the fan chart."""
+    dejavu = models.get("dejavu")
+    if dejavu is None or len(games) == 0:
+        return None
+    from halftime.forecasters.dejavu import Dejavu
+
+    assert isinstance(dejavu.forecaster, Dejavu)
+    return {"dejavu": dejavu.forecaster}
+
+
+def run(
+    source: Path,
+    out: Path,
+    *,
+    split: SplitConfig | None = None,
+    kinds: Sequence[str] | None = None,
+    seed: int = DEFAULT_SEED,
+    alpha: float = DEFAULT_ALPHA,
+    gamelogs: Path | None = None,
+    workers: int | None = None,
+    progress: bool = True,
+    options: dict[str, dict[str, Any]] | None = None,
+) -> str:
+    """``halftime run``: ingest, split, fit, calibrate, evaluate and report."""
+    paths = _paths(out)
+    started = time.perf_counter()
+    games, ingest_summary = load_games(
+        source, out, gamelogs=gamelogs, workers=workers, progress=progress
+    )
+    splits = make_splits(games, split)
+    write_splits(splits, paths["splits"])
+    trained = train_models(
+        splits,
+        paths["models"],
+        kinds=kinds or DEFAULT_KINDS,
+        alpha=alpha,
+        seed=seed,
+        options=options,
+    )
+    description = {
+        "source": str(source),
+        "splits": splits.describe(),
+        "seed": seed,
+        "alpha": alpha,
+        "ingest": ingest_summary,
+    }
+    summary = _evaluate(
+        trained, splits.test, paths["results"], data_description=description
+    )
+    minutes = (time.perf_counter() - started) / 60
+    return f"{summary}\n\nrun took {minutes:.1f} min; report: {paths['results']}"
+
+
+def _read_splits(out: Path) -> dict[str, GameSet]:
+    directory = _paths(out)["splits"]
+    parts = {}
+    for name in ("train", "validation", "test"):
+        path = directory / f"{name}.parquet"
+        if not path.is_file():
+            raise DataError(
+                f"{path}: no such split; run `halftime run` first (or `halftime "
+                "train` with --data)"
+            )
+        frame = pd.read_parquet(path)
+        pattern = np.stack(frame["pattern"].to_numpy()).astype(np.float64)
+        outcome = np.stack(frame["outcome"].to_numpy()).astype(np.float64)
+        parts[name] = GameSet(
+            pattern=pattern,
+            outcome=outcome,
+            game_id=frame["game_id"].astype(str).to_numpy(dtype=np.str_),
+            date=pd.to_datetime(frame["date"]).to_numpy().astype("datetime64[D]"),
+            home_team=frame["home_team"].astype(str).to_numpy(dtype=np.str_),
+            away_team=frame["away_team"].astype(str).to_numpy(dtype=np.str_),
+            season=frame["season"].astype(str).to_numpy(dtype=np.str_),
+            horizon=outcome.shape[1],
+        )
+    return parts
+
+
+def train_one(
+    kind: str,
+    source: Path | None,
+    out: Path,
+    *,
+    split: SplitConfig | None = None,
+    seed: int = DEFAULT_SEED,
+    alpha: float = DEFAULT_ALPHA,
+    options: dict[str, Any] | None = None,
+    gamelogs: Path | None = None,
+    workers: int | None = None,
+    progress: bool = True,
+) -> str:
+    """``halftime train KIND``: fit one model kind and save it with its intervals."""
+    paths = _paths(out)
+    if source is None:
+        games_path = paths["data"] / GAMES_FILE
+        if not games_path.is_file():
+            raise DataError(
+                f"no --data given and {games_path} does not exist; pass --data DIR "
+                "or run `halftime ingest` first"
+            )
+        source = games_path
+    games, _ = load_games(
+        source, out, gamelogs=gamelogs, workers=workers, progress=progress
+    )
+    splits = make_splits(games, split)
+    write_splits(splits, paths["splits"])
+    if kind == "ensemble":
+        members = {
+            name: model
+            for name, model in load_models(paths["models"]).items()
+            if name != "ensemble"
+        }
+        from halftime.training import build_forecaster, calibrate_and_save
+
+        forecaster = build_forecaster(
+            "ensemble", seed=seed, options=options, fitted=members
+        )
+        forecaster.fit(splits.train, splits.selection)
+        model = calibrate_and_save(
+            kind, forecaster, splits.calibration, paths["models"], alpha=alpha
+        )
+    else:
+        model = train_models(
+            splits,
+            paths["models"],
+            kinds=(kind,),
+            alpha=alpha,
+            seed=seed,
+            options={kind: options or {}},
+        )[kind]
+    forecast = model.forecaster.predict(splits.validation)
+    mae = float(np.abs(forecast - splits.validation.require_outcome())[:, -1].mean())
+    return (
+        f"trained {kind} in {model.forecaster.fit_seconds_:.1f} s; validation "
+        f"halftime MAE {mae:.3f} points; saved to {paths['models'] / kind}"
+    )
+
+
+def evaluate_on(
+    models_dir: Path,
+    source: Path,
+    results_dir: Path,
+    *,
+    gamelogs: Path | None = None,
+    workers: int | None = None,
+    progress: bool = True,
+) -> str:
+    """``halftime evaluate``: saved models on other play-by-play, unseen games only."""
+    models = load_models(models_dir)
+    cutoff = next(iter(models.values())).forecaster.cutoff_
+    horizon = next(iter(models.values())).forecaster.horizon
+    games, ingest_summary = load_games(
+        source, None, gamelogs=gamelogs, workers=workers, progress=progress
+    )
+    seen = seen_game_ids(models_dir)
+    unseen = games.loc[~games["game_id"].isin(seen)]
+    left_out = len(games) - len(unseen)
+    if left_out:
+        logger.warning(
+            "left out %d game(s) the models were fitted, tuned or calibrated on",
+            left_out,
+        )
+    assert cutoff is not None
+    gameset = GameSet.from_games_table(unseen, cutoff=cutoff, horizon=horizon)
+    if len(gameset) == 0:
+        raise DataError(
+            f"{source}: no games left to evaluate ({len(games)} read, {left_out} "
+            "already seen by the models)"
+        )
+    description = {
+        "source": str(source),
+        "models": str(models_dir),
+        "games_read": len(games),
+        "games_left_out_as_seen": left_out,
+        "games_too_short": len(gameset.skipped),
+        "evaluated": gameset.describe(),
+        "training_run": run_manifest(models_dir),
+        "ingest": ingest_summary,
+    }
+    return _evaluate(models, gameset, results_dir, data_description=description)
+
+
+def compare(out: Path) -> str:
+    """``halftime compare``: every saved model on the saved test split."""
+    paths = _paths(out)
+    models = load_models(paths["models"])
+    test = _read_splits(out)["test"]
+    description = {"splits": run_manifest(paths["models"]).get("splits")}
+    return _evaluate(models, test, paths["results"], data_description=description)
+
+
+def predict_game(
+    models_dir: Path,
+    *,
+    margins: str | None = None,
+    pbp: Path | None = None,
+    model: str | None = None,
+    similar: int = 5,
+) -> dict[str, Any]:
+    """``halftime predict``: one game's forecast, interval and similar past games."""
+    models = load_models(models_dir)
+    name = model or next(
+        (kind for kind in ("ensemble", "dejavu") if kind in models), next(iter(models))
+    )
+    if name not in models:
+        raise DataError(
+            f"no model {name!r} in {models_dir}; available: {', '.join(models)}"
+        )
+    chosen = models[name]
+    cutoff = chosen.forecaster.cutoff_
+    assert cutoff is not None
+    game_id, pattern, teams = _live_pattern(margins, pbp, cutoff)
+    games = GameSet.from_patterns(
+        pattern, horizon=chosen.forecaster.horizon, game_id=[game_id]
+    )
+    forecast = chosen.forecaster.predict(games)
+    lower, upper = chosen.conformal.interval(forecast)
+    result: dict[str, Any] = {
+        "game_id": game_id,
+        "home_team": teams[0],
+        "away_team": teams[1],
+        "model": name,
+        "coverage": chosen.conformal.coverage,
+        "known_margins": pattern.tolist(),
+        "minutes": games.minutes.tolist(),
+        "forecast": forecast[0].round(2).tolist(),
+        "lower": [_finite(v) for v in lower[0]],
+        "upper": [_finite(v) for v in upper[0]],
+        "similar_games": [],
+    }
+    if "dejavu" in models and similar > 0:
+        from halftime.forecasters.dejavu import Dejavu
+
+        dejavu = models["dejavu"].forecaster
+        assert isinstance(dejavu, Dejavu)
+        table = dejavu.explain(games, k=similar)[0]
+        table["date"] = table["date"].astype(str)
+        result["similar_games"] = table.round(2).to_dict(orient="records")
+    return result
+
+
+def _finite(value: float) -> float | None:
+    return None if not np.isfinite(value) else round(float(value), 2)
+
+
+def _live_pattern(
+    margins: str | None, pbp: Path | None, cutoff: int
+) -> tuple[str, np.ndarray, tuple[str, str]]:
+    if margins is not None:
+        try:
+            values = [float(text) for text in margins.replace(" ", "").split(",")]
+        except ValueError:
+            raise DataError(
+                f"--margins {margins!r}: expected {cutoff} comma-separated numbers "
+                "(home minus away after minutes 1..{cutoff})"
+            ) from None
+        if len(values) != cutoff or not np.isfinite(values).all():
+            raise DataError(
+                f"--margins has {len(values)} value(s); the models read exactly "
+                f"{cutoff}, the margins after minutes 1..{cutoff}"
+            )
+        return "live", np.asarray(values), ("", "")
+    from halftime.ingest import read_live_game
+
+    assert pbp is not None
+    live = read_live_game(pbp)
+    played = len(live.margins) - 1
+    if played < cutoff:
+        raise DataError(
+            f"game {live.game_id} has reached minute {played}; the models need "
+            f"minutes 1..{cutoff}. Try again after minute {cutoff}"
+        )
+    return (
+        live.game_id,
+        np.asarray(live.margins[1 : cutoff + 1], dtype=np.float64),
+        (live.home_team or "", live.away_team or ""),
+    )
+
+
+def format_predict(result: dict[str, Any]) -> str:
+    """Human-readable text of :func:`predict_game` output."""
+    teams = (
+        f" ({result['away_team']} @ {result['home_team']})"
+        if result["home_team"]
+        else ""
+    )
+    lines = [
+        f"game {result['game_id']}{teams}, model {result['model']}, "
+        f"{100 * result['coverage']:.0f}% intervals (home minus away, points)",
+        f"margin after minute {len(result['known_margins'])}: "
+        f"{result['known_margins'][-1]:+.0f}",
+        "minute  forecast   interval",
+    ]
+    for minute, value, low, high in zip(
+        result["minutes"],
+        result["forecast"],
+        result["lower"],
+        result["upper"],
+        strict=True,
+    ):
+        low_text = "-inf" if low is None else f"{low:+.1f}"
+        high_text = "+inf" if high is None else f"{high:+.1f}"
+        lines.append(f"{minute:>6}  {value:+8.1f}   [{low_text}, {high_text}]")
+    if result["similar_games"]:
+        last = result["minutes"][-1]
+        lines.append(
+            "most similar past games (distance, their margin at minute "
+            f"{result['minutes'][0] - 1} and {last}):"
+        )
+        for row in result["similar_games"]:
+            lines.append(
+                f"  {row['game_id']} {row['date']} {row['away_team']} @ "
+                f"{row['home_team']}: distance {row['distance']:.1f}, "
+                f"{row['margin_at_cutoff']:+.0f} -> {row[f'margin_{last}']:+.0f}"
+            )
+    return "\n".join(lines)

@@ -1,0 +1,222 @@
+"""Fit, calibrate and save forecasters on chronological splits.
+
+For each model kind: fit on training games (tuning and early stopping on the earlier
+validation games), calibrate split-conformal intervals on the later validation games,
+and save both into ``models/<kind>/``. The models directory also records which games
+were seen before testing, so that a later evaluation can leave them out.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from halftime.conformal import SplitConformal
+from halftime.constants import DEFAULT_ALPHA, DEFAULT_SEED
+from halftime.dataset import GameSet
+from halftime.errors import ConfigError, DataError
+from halftime.forecasters import KINDS, Forecaster, forecaster_class, load_forecaster
+from halftime.forecasters.dejavu import Dejavu, DejavuConfig, select_dejavu
+from halftime.forecasters.ensemble import Ensemble, EnsembleConfig
+from halftime.safe_io import load_arrays, read_json, save_arrays, write_json
+from halftime.splits import Splits
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_KINDS: tuple[str, ...] = (
+    "persistence",
+    "mean_reversion",
+    "dejavu",
+    "lstm",
+    "informer",
+    "ensemble",
+)
+SEEN_GAMES = "games_seen.npz"
+RUN_MANIFEST = "run.json"
+
+
+@dataclass
+class TrainedModel:
+    """A fitted forecaster with its calibrated intervals."""
+
+    name: str
+    forecaster: Forecaster
+    conformal: SplitConformal
+    extra: dict[str, Any]
+
+
+def build_forecaster(
+    kind: str,
+    *,
+    seed: int,
+    options: Mapping[str, Any] | None = None,
+    fitted: Mapping[str, TrainedModel] | None = None,
+) -> Forecaster:
+    """Create an unfitted forecaster of ``kind`` from JSON-like options."""
+    options = dict(options or {})
+    if kind == "ensemble":
+        members = {
+            name: model.forecaster
+            for name, model in (fitted or {}).items()
+            if name not in ("ensemble", "persistence")
+        }
+        if not members:
+            raise ConfigError(
+                "the ensemble combines other fitted models; train at least one of "
+                "mean_reversion, dejavu, lstm or informer with it"
+            )
+        weights = options.get("weights")
+        if weights == "seed":
+            from halftime.forecasters.ensemble import SEED_WEIGHTS
+
+            weights = SEED_WEIGHTS
+        return Ensemble(members, EnsembleConfig(weights=weights))
+    cls = forecaster_class(kind)
+    if kind in ("lstm", "informer"):
+        options.setdefault("seed", seed)
+    return cls.from_config(options)
+
+
+def train_models(
+    splits: Splits,
+    models_dir: Path,
+    *,
+    kinds: Sequence[str] = DEFAULT_KINDS,
+    alpha: float = DEFAULT_ALPHA,
+    seed: int = DEFAULT_SEED,
+    options: Mapping[str, Mapping[str, Any]] | None = None,
+    tune_dejavu: bool = True,
+    on_stage: Callable[[str], None] | None = None,
+) -> dict[str, TrainedModel]:
+    """Fit, calibrate and save each model kind; return them by name.
+
+    Parameters
+    ----------
+    splits : Splits
+        Chronological splits; the selection games tune, the calibration games
+        calibrate, and the test games are not touched here.
+    models_dir : Path
+        Each model goes to ``models_dir/<kind>/``.
+    kinds : sequence of str
+        Model kinds to train, from :data:`halftime.forecasters.KINDS`.
+    options : mapping of kind to options, optional
+        Config overrides per kind, e.g. ``{"lstm": {"max_epochs": 2}}``.
+    tune_dejavu : bool
+        Choose Dejavu's options by validation MAE (else use the config given).
+    """
+    unknown = [kind for kind in kinds if kind not in KINDS]
+    if unknown:
+        raise ConfigError(f"unknown model(s) {unknown}; accepted: {', '.join(KINDS)}")
+    options = options or {}
+    ordered = sorted(kinds, key=lambda kind: kind == "ensemble")
+    trained: dict[str, TrainedModel] = {}
+    for kind in ordered:
+        if on_stage:
+            on_stage(f"fitting {kind}")
+        extra: dict[str, Any] = {}
+        if kind == "dejavu" and tune_dejavu:
+            selection = select_dejavu(splits.train, splits.selection)
+            chosen = {**asdict(selection.best), **dict(options.get("dejavu", {}))}
+            forecaster: Forecaster = Dejavu(DejavuConfig(**chosen))
+            extra["selection"] = {
+                "best": asdict(selection.best),
+                "criterion": selection.criterion,
+                "table": selection.table,
+            }
+        else:
+            forecaster = build_forecaster(
+                kind, seed=seed, options=options.get(kind), fitted=trained
+            )
+        forecaster.fit(splits.train, splits.selection)
+        trained[kind] = calibrate_and_save(
+            kind, forecaster, splits.calibration, models_dir, alpha=alpha, extra=extra
+        )
+        logger.info("fitted %s in %.1f s", kind, forecaster.fit_seconds_ or 0.0)
+    write_seen_games(models_dir, splits)
+    return trained
+
+
+def calibrate_and_save(
+    name: str,
+    forecaster: Forecaster,
+    calibration: GameSet,
+    models_dir: Path,
+    *,
+    alpha: float = DEFAULT_ALPHA,
+    extra: dict[str, Any] | None = None,
+) -> TrainedModel:
+    """Calibrate conformal intervals for a fitted forecaster and save both."""
+    if len(calibration) == 0:
+        raise DataError(
+            "no calibration games: the validation split is too small to calibrate "
+            "the intervals; widen it"
+        )
+    conformal = SplitConformal(alpha=alpha).calibrate(
+        forecaster.predict(calibration), calibration.require_outcome()
+    )
+    directory = models_dir / name
+    forecaster.save(directory)
+    conformal.save(directory)
+    return TrainedModel(name, forecaster, conformal, dict(extra or {}))
+
+
+def write_seen_games(models_dir: Path, splits: Splits) -> None:
+    """Record the games used before testing, and the run's split, beside the models."""
+    save_arrays(
+        models_dir / SEEN_GAMES,
+        {
+            "train": splits.train.game_id.astype(np.str_),
+            "validation": splits.validation.game_id.astype(np.str_),
+        },
+    )
+    write_json(models_dir / RUN_MANIFEST, {"splits": splits.describe()})
+
+
+def load_models(models_dir: Path) -> dict[str, TrainedModel]:
+    """Load every model saved under ``models_dir`` (one subdirectory per model)."""
+    if not models_dir.is_dir():
+        raise DataError(
+            f"{models_dir}: no such models directory; run `halftime run` or "
+            "`halftime train` first"
+        )
+    models = {}
+    for directory in sorted(models_dir.iterdir()):
+        if not (directory / "forecaster.json").is_file():
+            continue
+        forecaster = load_forecaster(directory)
+        conformal = SplitConformal.load(directory)
+        models[directory.name] = TrainedModel(directory.name, forecaster, conformal, {})
+    if not models:
+        raise DataError(
+            f"{models_dir}: holds no saved models (no */forecaster.json); run "
+            "`halftime run` or `halftime train` first"
+        )
+    return models
+
+
+def seen_game_ids(models_dir: Path) -> set[str]:
+    """Ids of the games the models in ``models_dir`` were fitted or tuned on."""
+    path = models_dir / SEEN_GAMES
+    if not path.is_file():
+        return set()
+    arrays = load_arrays(path)
+    return {str(game) for ids in arrays.values() for game in ids}
+
+
+def run_manifest(models_dir: Path) -> dict[str, Any]:
+    path = models_dir / RUN_MANIFEST
+    payload = read_json(path) if path.is_file() else {}
+    return payload if isinstance(payload, dict) else {}
+
+
+def predict_timed(model: TrainedModel, games: GameSet) -> tuple[np.ndarray, float]:
+    """Forecast ``games`` and return the forecast with the seconds it took."""
+    started = time.perf_counter()
+    forecast = model.forecaster.predict(games)
+    return forecast, time.perf_counter() - started
