@@ -24,7 +24,13 @@ from halftime.errors import ConfigError, DataError
 from halftime.forecasters import KINDS, Forecaster, forecaster_class, load_forecaster
 from halftime.forecasters.dejavu import Dejavu, DejavuConfig, select_dejavu
 from halftime.forecasters.ensemble import Ensemble, EnsembleConfig
-from halftime.safe_io import load_arrays, read_json, save_arrays, write_json
+from halftime.safe_io import (
+    load_arrays,
+    read_json,
+    refuse_pickle,
+    save_arrays,
+    write_json,
+)
 from halftime.splits import Splits
 
 logger = logging.getLogger(__name__)
@@ -37,6 +43,7 @@ DEFAULT_KINDS: tuple[str, ...] = (
     "informer",
     "ensemble",
 )
+NEURAL_KINDS = frozenset({"lstm", "informer"})
 SEEN_GAMES = "games_seen.npz"
 RUN_MANIFEST = "run.json"
 
@@ -78,9 +85,24 @@ def build_forecaster(
             weights = SEED_WEIGHTS
         return Ensemble(members, EnsembleConfig(weights=weights))
     cls = forecaster_class(kind)
-    if kind in ("lstm", "informer"):
-        options.setdefault("seed", seed)
+    if kind in NEURAL_KINDS:
+        options = _neural_options(options, seed)
     return cls.from_config(options)
+
+
+def _neural_options(options: dict[str, Any], seed: int) -> dict[str, Any]:
+    """Nest flat options (``max_epochs=3``) under "training" or "network"."""
+    from halftime.forecasters.neural import TrainingConfig
+
+    training = dict(options.pop("training", {}))
+    network = dict(options.pop("network", {}))
+    for key, value in options.items():
+        if key in TrainingConfig.__dataclass_fields__:
+            training[key] = value
+        else:
+            network[key] = value
+    training.setdefault("seed", seed)
+    return {"training": training, "network": network}
 
 
 def train_models(
@@ -179,7 +201,14 @@ def write_seen_games(models_dir: Path, splits: Splits) -> None:
 
 
 def load_models(models_dir: Path) -> dict[str, TrainedModel]:
-    """Load every model saved under ``models_dir`` (one subdirectory per model)."""
+    """Load every model saved under ``models_dir`` (one subdirectory per model).
+
+    ``models_dir`` may also be one model's own directory. Pickle files are refused
+    without being opened (case M6).
+    """
+    refuse_pickle(models_dir)
+    if (models_dir / "forecaster.json").is_file():
+        return {models_dir.name: _load_model(models_dir)}
     if not models_dir.is_dir():
         raise DataError(
             f"{models_dir}: no such models directory; run `halftime run` or "
@@ -189,15 +218,19 @@ def load_models(models_dir: Path) -> dict[str, TrainedModel]:
     for directory in sorted(models_dir.iterdir()):
         if not (directory / "forecaster.json").is_file():
             continue
-        forecaster = load_forecaster(directory)
-        conformal = SplitConformal.load(directory)
-        models[directory.name] = TrainedModel(directory.name, forecaster, conformal, {})
+        models[directory.name] = _load_model(directory)
     if not models:
         raise DataError(
             f"{models_dir}: holds no saved models (no */forecaster.json); run "
             "`halftime run` or `halftime train` first"
         )
     return models
+
+
+def _load_model(directory: Path) -> TrainedModel:
+    forecaster = load_forecaster(directory)
+    conformal = SplitConformal.load(directory)
+    return TrainedModel(directory.name, forecaster, conformal, {})
 
 
 def seen_game_ids(models_dir: Path) -> set[str]:
