@@ -223,6 +223,10 @@ def _overrides(pairs: Sequence[str]) -> dict[str, Any]:
     return values
 
 
+def _stage(line: str) -> None:
+    print(f"halftime: {line}", file=sys.stderr, flush=True)
+
+
 def _command(args: argparse.Namespace) -> int:
     from halftime import pipeline
 
@@ -241,6 +245,7 @@ def _command(args: argparse.Namespace) -> int:
         text = pipeline.run(
             _data_path(args),
             args.out,
+            on_stage=None if args.quiet else _stage,
             split=_split_config(args),
             kinds=kinds,
             seed=args.seed,

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,12 +23,15 @@ import pandas as pd
 from halftime.constants import DEFAULT_ALPHA, DEFAULT_SEED
 from halftime.dataset import GameSet
 from halftime.errors import DataError
+from halftime.evaluation.plots import analogs_from_table, typical_game
 from halftime.evaluation.report import (
     ModelResult,
     build_comparison,
     format_summary,
     write_results,
 )
+from halftime.forecasters.dejavu import Dejavu
+from halftime.safe_io import write_json
 from halftime.splits import SplitConfig, make_splits, write_splits
 from halftime.training import (
     DEFAULT_KINDS,
@@ -115,7 +118,7 @@ def _evaluate(
     data_description: dict[str, Any],
     extras: dict[str, Any] | None = None,
 ) -> str:
-    outcome = games.require_outcome()
+    games.require_outcome()
     results: dict[str, ModelResult] = {}
     for name, model in models.items():
         forecast, seconds = predict_timed(model, games)
@@ -127,30 +130,65 @@ def _evaluate(
             upper=upper,
             fit_seconds=model.forecaster.fit_seconds_,
             predict_seconds=seconds,
-            extra=model.extra,
+            extra=_small_extra(model),
         )
-    del outcome
-    explanations = _explanations(models, games)
     comparison = build_comparison(
         games, results, data_description=data_description, extras=extras or {}
     )
+    fan_game = typical_game(games)
+    analogs = labels = None
+    dejavu = models.get("dejavu")
+    if dejavu is not None:
+        assert isinstance(dejavu.forecaster, Dejavu)
+        table = dejavu.forecaster.explain(games.subset(np.array([fan_game])), k=5)[0]
+        analogs, labels = analogs_from_table(table, games.minutes)
     write_results(
-        results_dir, comparison, games=games, results=results, similar=explanations
+        results_dir,
+        comparison,
+        games=games,
+        results=results,
+        fan_game=fan_game,
+        band_model="ensemble" if "ensemble" in results else None,
+        analogs=analogs,
+        analog_labels=labels,
     )
     return format_summary(comparison)
 
 
-def _explanations(
-    models: dict[str, TrainedModel], games: GameSet
-) -> dict[str, Any] | None:
-    """Similar past games of the first test game for the fan chart."""
-    dejavu = models.get("dejavu")
-    if dejavu is None or len(games) == 0:
-        return None
-    from halftime.forecasters.dejavu import Dejavu
+def _small_extra(model: TrainedModel) -> dict[str, Any]:
+    """What the comparison shows of a model's settings (not whole search tables)."""
+    extra: dict[str, Any] = {}
+    if "selection" in model.extra:
+        extra["chosen_by_validation"] = model.extra["selection"]["best"]
+    weights = getattr(model.forecaster, "weights_", None)
+    if weights is not None:
+        extra["weights"] = weights
+    return extra
 
-    assert isinstance(dejavu.forecaster, Dejavu)
-    return {"dejavu": dejavu.forecaster}
+
+def _run_extras(trained: dict[str, TrainedModel], results_dir: Path) -> dict[str, Any]:
+    """Write Dejavu's validation search and collect the choices worth reporting."""
+    extras: dict[str, Any] = {}
+    dejavu = trained.get("dejavu")
+    if dejavu is not None and "selection" in dejavu.extra:
+        selection = dejavu.extra["selection"]
+        best_row = min(selection["table"], key=lambda row: row["validation_mae"])
+        write_json(
+            results_dir / "dejavu_validation_metrics.json",
+            {
+                "chosen": selection["best"],
+                "criterion": selection["criterion"],
+                "validation_mae": best_row["validation_mae"],
+                "validation_mae_halftime": best_row["validation_mae_halftime"],
+                "n_options": len(selection["table"]),
+                "options": selection["table"],
+            },
+        )
+        extras["dejavu_defaults"] = selection["best"]
+    ensemble = trained.get("ensemble")
+    if ensemble is not None:
+        extras["ensemble_weights"] = getattr(ensemble.forecaster, "weights_", None)
+    return extras
 
 
 def run(
@@ -165,10 +203,17 @@ def run(
     workers: int | None = None,
     progress: bool = True,
     options: dict[str, dict[str, Any]] | None = None,
+    on_stage: Callable[[str], None] | None = None,
 ) -> str:
-    """``halftime run``: ingest, split, fit, calibrate, evaluate and report."""
+    """``halftime run``: ingest, split, fit, calibrate, evaluate and report.
+
+    ``on_stage`` is called with a short line as each stage starts (the CLI prints
+    it); long stages also show their own progress bars when ``progress`` is true.
+    """
     paths = _paths(out)
+    stage = on_stage or (lambda line: None)
     started = time.perf_counter()
+    stage(f"ingesting {source}")
     games, ingest_summary = load_games(
         source, out, gamelogs=gamelogs, workers=workers, progress=progress
     )
@@ -181,7 +226,9 @@ def run(
         alpha=alpha,
         seed=seed,
         options=options,
+        on_stage=stage,
     )
+    stage(f"evaluating on {len(splits.test)} test games")
     description = {
         "source": str(source),
         "splits": splits.describe(),
@@ -190,7 +237,11 @@ def run(
         "ingest": ingest_summary,
     }
     summary = _evaluate(
-        trained, splits.test, paths["results"], data_description=description
+        trained,
+        splits.test,
+        paths["results"],
+        data_description=description,
+        extras=_run_extras(trained, paths["results"]),
     )
     minutes = (time.perf_counter() - started) / 60
     return f"{summary}\n\nrun took {minutes:.1f} min; report: {paths['results']}"
@@ -207,8 +258,8 @@ def _read_splits(out: Path) -> dict[str, GameSet]:
                 "train` with --data)"
             )
         frame = pd.read_parquet(path)
-        pattern = np.stack(frame["pattern"].to_numpy()).astype(np.float64)
-        outcome = np.stack(frame["outcome"].to_numpy()).astype(np.float64)
+        pattern = np.stack(frame["pattern"].tolist()).astype(np.float64)
+        outcome = np.stack(frame["outcome"].tolist()).astype(np.float64)
         parts[name] = GameSet(
             pattern=pattern,
             outcome=outcome,

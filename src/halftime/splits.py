@@ -154,7 +154,9 @@ def make_splits(games: pd.DataFrame, config: SplitConfig | None = None) -> Split
     config = config or SplitConfig()
     table = games.copy()
     table["_season_start"] = table["season"].str.slice(0, 4).astype(int)
-    table["_date"] = pd.to_datetime(table.get("date"), errors="coerce")
+    if "date" not in table.columns:
+        table["date"] = pd.NaT
+    table["_date"] = pd.to_datetime(table["date"], errors="coerce")
     has_dates = bool(table["_date"].notna().all())
     boundaries = (
         config.train_start,

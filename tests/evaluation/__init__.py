@@ -1,0 +1,1 @@
+"""Tests of halftime.evaluation (a package so its module names stay unique)."""
