@@ -38,7 +38,13 @@ def random_walk_games(
             "season": [f"{s}-{(s + 1) % 100:02d}" for s in season_start],
             "home_team": rng.choice(["BOS", "LAL", "CHI", "NYK"], n_games),
             "away_team": rng.choice(["MIA", "DEN", "PHX", "SAS"], n_games),
+            "season_type": "regular",
             "margin": [row.astype(int).tolist() for row in margins],
+            "n_periods": 4,
+            "home_final": 100 + margins[:, -1].astype(int),
+            "away_final": 100,
+            "official_home_final": 100 + margins[:, -1].astype(int),
+            "official_away_final": 100,
             "flags": [[] for _ in range(n_games)],
         }
     )

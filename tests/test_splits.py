@@ -57,7 +57,9 @@ def test_a_boundary_inside_a_game_day_is_refused(games_table: pd.DataFrame) -> N
 def test_an_empty_split_refuses_and_says_why(games_table: pd.DataFrame) -> None:
     config = SplitConfig(train_end="1990-91", validation_end="2001-02")
 
-    with pytest.raises(DataError, match="train split is empty"):
+    with pytest.raises(
+        DataError, match=r"train split \(the first game through 1990-91\) has no games"
+    ):
         make_splits(games_table, config)
 
 

@@ -36,6 +36,7 @@ from halftime.splits import SplitConfig, make_splits, write_splits
 from halftime.training import (
     DEFAULT_KINDS,
     TrainedModel,
+    check_kinds,
     load_models,
     predict_timed,
     run_manifest,
@@ -87,7 +88,7 @@ def load_games(
         "ingested": True,
         "seconds": round(seconds, 1),
         "written": {name: str(path) for name, path in written.items()},
-        "report": result.report.summary(),
+        "report": result.report.to_dict()["summary"],
     }
     return result.games, summary
 
@@ -210,6 +211,8 @@ def run(
     ``on_stage`` is called with a short line as each stage starts (the CLI prints
     it); long stages also show their own progress bars when ``progress`` is true.
     """
+    kinds = tuple(kinds or DEFAULT_KINDS)
+    check_kinds(kinds)
     paths = _paths(out)
     stage = on_stage or (lambda line: None)
     started = time.perf_counter()
@@ -222,7 +225,7 @@ def run(
     trained = train_models(
         splits,
         paths["models"],
-        kinds=kinds or DEFAULT_KINDS,
+        kinds=kinds,
         alpha=alpha,
         seed=seed,
         options=options,

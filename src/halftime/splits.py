@@ -189,6 +189,11 @@ def make_splits(games: pd.DataFrame, config: SplitConfig | None = None) -> Split
     test_mask = ~_upper_mask(table, config.validation_end) & _upper_mask(
         table, config.test_end
     )
+    ranges = {
+        "train": f"{config.train_start or 'the first game'} through {config.train_end}",
+        "validation": f"after {config.train_end} through {config.validation_end}",
+        "test": f"after {config.validation_end} through {config.test_end or 'the end'}",
+    }
     parts = {}
     for name, mask in zip(
         SPLIT_NAMES, (train_mask, validation_mask, test_mask), strict=True
@@ -198,8 +203,9 @@ def make_splits(games: pd.DataFrame, config: SplitConfig | None = None) -> Split
         )
         if len(part) == 0:
             raise DataError(
-                f"the {name} split is empty with {config}; the data holds seasons "
-                f"{table['season'].min()} to {table['season'].max()}"
+                f"the {name} split ({ranges[name]}) has no games; the data holds "
+                f"seasons {table['season'].min()} to {table['season'].max()}. Set "
+                "the split boundaries (--train-end, --validation-end, --test-end)"
             )
         parts[name] = part
     _check_chronological(parts, has_dates)

@@ -105,6 +105,15 @@ def _neural_options(options: dict[str, Any], seed: int) -> dict[str, Any]:
     return {"training": training, "network": network}
 
 
+def check_kinds(kinds: Sequence[str]) -> None:
+    """Refuse unknown model kinds before any work is done."""
+    unknown = [kind for kind in kinds if kind not in KINDS]
+    if unknown:
+        raise ConfigError(
+            f"unknown model(s) {', '.join(unknown)}; accepted: {', '.join(KINDS)}"
+        )
+
+
 def train_models(
     splits: Splits,
     models_dir: Path,
@@ -132,9 +141,7 @@ def train_models(
     tune_dejavu : bool
         Choose Dejavu's options by validation MAE (else use the config given).
     """
-    unknown = [kind for kind in kinds if kind not in KINDS]
-    if unknown:
-        raise ConfigError(f"unknown model(s) {unknown}; accepted: {', '.join(KINDS)}")
+    check_kinds(kinds)
     options = options or {}
     ordered = sorted(kinds, key=lambda kind: kind == "ensemble")
     trained: dict[str, TrainedModel] = {}
