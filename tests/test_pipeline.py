@@ -152,3 +152,50 @@ def test_predict_refuses_the_wrong_number_of_margins(
 
     with pytest.raises(DataError, match="exactly 18"):
         pipeline.predict_game(out / "models", margins="1,2,3")
+
+
+def _live_csv(path: Path, minutes: int) -> Path:
+    """A v1 play-by-play of a game in progress: a home basket every minute."""
+    header = (
+        "GAME_ID,EVENTNUM,EVENTMSGTYPE,EVENTMSGACTIONTYPE,PERIOD,WCTIMESTRING,"
+        "PCTIMESTRING,HOMEDESCRIPTION,NEUTRALDESCRIPTION,VISITORDESCRIPTION,SCORE,"
+        "SCOREMARGIN"
+    )
+    rows = [header, "0021600999,0,12,0,1,7:00 PM,12:00,,,,,"]
+    home = 0
+    for minute in range(1, minutes + 1):
+        period = 1 if minute <= 12 else 2
+        remaining = 12 * period - minute  # whole minutes left in the period
+        home += 2
+        rows.append(
+            f"0021600999,{minute},1,1,{period},7:00 PM,{remaining}:00,"
+            f"Basket,,,0 - {home},{home}"
+        )
+        if minute == 12:
+            rows.append("0021600999,100,13,0,1,7:30 PM,0:00,,,,,")
+            rows.append("0021600999,101,12,0,2,7:35 PM,12:00,,,,,")
+    path.write_text("\n".join(rows) + "\n")
+    return path
+
+
+def test_predict_reads_a_game_in_progress(
+    finished_run: tuple[Path, str], tmp_path: Path
+) -> None:
+    out, _ = finished_run
+    pbp = _live_csv(tmp_path / "live.csv", minutes=19)
+
+    result = pipeline.predict_game(out / "models", pbp=pbp, model="dejavu")
+
+    assert result["game_id"] == "0021600999"
+    assert result["known_margins"] == [2.0 * m for m in range(1, 19)]
+    assert len(result["forecast"]) == 6
+
+
+def test_predict_refuses_a_game_before_the_cutoff(
+    finished_run: tuple[Path, str], tmp_path: Path
+) -> None:
+    out, _ = finished_run
+    pbp = _live_csv(tmp_path / "early.csv", minutes=10)
+
+    with pytest.raises(DataError, match="reached minute 10"):
+        pipeline.predict_game(out / "models", pbp=pbp)

@@ -463,7 +463,7 @@ def _live_pattern(
     from halftime.ingest import read_live_game
 
     assert pbp is not None
-    live = read_live_game(pbp)
+    live = read_live_game(pbp, cutoff=cutoff)
     played = len(live.margins) - 1
     if played < cutoff:
         raise DataError(
