@@ -159,21 +159,11 @@ class Dejavu(Forecaster):
         return Analogs(index=index, distance=distance)
 
     def _predict(self, games: GameSet) -> FloatArray:
-        found = self.analogs(games)
-        return self._aggregate(games, found.index)
-
-    def _aggregate(self, games: GameSet, index: NDArray[np.intp]) -> FloatArray:
         assert self.reference_ is not None
-        reference = self.reference_
-        # (n_reference, horizon): each reference game's change after its cutoff
-        change = reference.require_outcome() - reference.pattern[:, -1:]
-        # (n_games, k, horizon)
-        neighbour_change = change[index]
-        if self.config.aggregation == "median":
-            combined = np.median(neighbour_change, axis=1)
-        else:
-            combined = neighbour_change.mean(axis=1)
-        return games.pattern[:, -1:] + combined
+        found = self.analogs(games)
+        return aggregate_analogs(
+            games, self.reference_, found.index, self.config.aggregation
+        )
 
     def explain(self, games: GameSet, k: int | None = None) -> list[pd.DataFrame]:
         """The nearest past games behind each forecast, one table per game.
@@ -246,6 +236,34 @@ class Dejavu(Forecaster):
         self._build_index()
 
 
+def aggregate_analogs(
+    games: GameSet,
+    reference: GameSet,
+    index: NDArray[np.intp],
+    aggregation: Aggregation,
+) -> FloatArray:
+    """The current margin plus the analogs' aggregated changes after the cutoff.
+
+    Parameters
+    ----------
+    index : ndarray of shape (n_games, k), int
+        Rows of ``reference`` that are each game's analogs.
+
+    Returns
+    -------
+    ndarray of shape (n_games, horizon), points
+    """
+    # (n_reference, horizon): each reference game's change after its cutoff
+    change = reference.require_outcome() - reference.pattern[:, -1:]
+    # (n_games, k, horizon)
+    neighbour_change = change[index]
+    if aggregation == "median":
+        combined = np.median(neighbour_change, axis=1)
+    else:
+        combined = neighbour_change.mean(axis=1)
+    return np.asarray(games.pattern[:, -1:] + combined)
+
+
 @dataclass(frozen=True)
 class DejavuSelection:
     """The Dejavu options with the lowest validation MAE, and every option tried."""
@@ -297,8 +315,9 @@ def select_dejavu(
                         continue
                     for aggregation in grid["aggregation"]:
                         config = replace(searcher.config, k=k, aggregation=aggregation)
-                        searcher.config = config
-                        forecast = searcher._aggregate(validation, nearest[:, :k])
+                        forecast = aggregate_analogs(
+                            validation, train, nearest[:, :k], aggregation
+                        )
                         error = np.abs(forecast - target)
                         table.append(
                             {
