@@ -1,0 +1,619 @@
+"""Training shared by the neural forecasters (the LSTM and the Informer).
+
+A neural forecaster reads the margins after minutes ``1..cutoff`` as a sequence of
+``n_features`` values per minute and forecasts the whole horizon in one shot. This
+module does everything around the network: it builds the features (margins as levels
+or as per-minute changes; the target as levels or as the change from the cutoff),
+scales them with statistics of the training games only (case M1), trains with Adam
+on the mean squared error with gradient clipping and early stopping on the
+validation MAE in points, and saves the weights as a weights-only torch file beside
+a JSON manifest (case M6). Subclasses only say how to build their network.
+"""
+
+from __future__ import annotations
+
+import abc
+import copy
+import logging
+import os
+import random
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+from typing import Any, ClassVar, Generic, Literal, Self, TypeVar
+
+import numpy as np
+import torch
+from numpy.typing import NDArray
+from torch import nn
+from tqdm.auto import tqdm
+
+from halftime.constants import DEFAULT_SEED
+from halftime.dataset import FloatArray, GameSet
+from halftime.errors import ConfigError, DataError, NotFittedError
+from halftime.forecasters.base import Forecaster
+from halftime.safe_io import load_torch_state, save_torch_state
+
+logger = logging.getLogger(__name__)
+
+WEIGHTS_FILE = "weights.pt"
+
+InputRepresentation = Literal["levels", "changes", "both"]
+TargetRepresentation = Literal["levels", "change"]
+INPUT_REPRESENTATIONS: tuple[str, ...] = ("levels", "changes", "both")
+TARGET_REPRESENTATIONS: tuple[str, ...] = ("levels", "change")
+
+
+# -- features -------------------------------------------------------------------
+
+
+def build_inputs(
+    pattern: FloatArray, representation: InputRepresentation
+) -> NDArray[np.float32]:
+    """Turn margins after minutes ``1..cutoff`` into the network's input sequence.
+
+    Parameters
+    ----------
+    pattern : ndarray of shape (n_games, cutoff), float, points
+    representation : {"levels", "changes", "both"}
+        ``levels`` is the margin itself; ``changes`` the margin's change over each
+        minute (minute 1 is measured from 0-0); ``both`` stacks the two.
+
+    Returns
+    -------
+    ndarray of shape (n_games, cutoff, n_features), float32, points
+    """
+    levels = pattern.astype(np.float64)
+    changes = np.diff(levels, axis=1, prepend=0.0)
+    by_name = {"levels": [levels], "changes": [changes], "both": [levels, changes]}
+    # (n_games, cutoff, n_features)
+    return np.stack(by_name[representation], axis=-1).astype(np.float32)
+
+
+def build_targets(
+    pattern: FloatArray, outcome: FloatArray, representation: TargetRepresentation
+) -> FloatArray:
+    """Express the margins after the cutoff as the network's target, in points.
+
+    ``levels`` is the margin itself, ``change`` the margin minus the margin at the
+    cutoff. Returns an array of shape (n_games, horizon).
+    """
+    if representation == "change":
+        return outcome - pattern[:, -1:]
+    return outcome.astype(np.float64)
+
+
+def targets_to_margins(
+    pattern: FloatArray, targets: FloatArray, representation: TargetRepresentation
+) -> FloatArray:
+    """Invert :func:`build_targets`: margins (n_games, horizon) in points."""
+    if representation == "change":
+        return targets + pattern[:, -1:]
+    return targets.astype(np.float64)
+
+
+def n_features(representation: InputRepresentation) -> int:
+    """Number of values per minute that :func:`build_inputs` produces."""
+    return 2 if representation == "both" else 1
+
+
+# -- scaling --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MarginScaler:
+    """Standardise inputs and targets with statistics of the training games only.
+
+    Inputs are scaled per feature (last axis); targets with one mean and one scale
+    for every forecast minute, so a loss on scaled targets weighs every minute as
+    the loss in points does.
+
+    Parameters
+    ----------
+    input_mean, input_scale : tuple of float, one per input feature, points
+    target_mean, target_scale : float, points
+    """
+
+    input_mean: tuple[float, ...]
+    input_scale: tuple[float, ...]
+    target_mean: float
+    target_scale: float
+
+    def __post_init__(self) -> None:
+        if len(self.input_mean) != len(self.input_scale):
+            raise ConfigError(
+                f"scaler has {len(self.input_mean)} input means and "
+                f"{len(self.input_scale)} input scales; they must match"
+            )
+        scales = (*self.input_scale, self.target_scale)
+        if not all(np.isfinite(s) and s > 0 for s in scales):
+            raise ConfigError(f"scaler scales must be finite and > 0; got {scales}")
+
+    @classmethod
+    def fit(cls, inputs: NDArray[Any], targets: NDArray[Any]) -> MarginScaler:
+        """Compute the statistics from training inputs and targets.
+
+        Parameters
+        ----------
+        inputs : ndarray of shape (n_games, cutoff, n_features), points
+        targets : ndarray of shape (n_games, horizon), points
+
+        A constant feature gets scale 1 so that nothing is divided by zero.
+        """
+        flat = np.asarray(inputs, dtype=np.float64).reshape(-1, inputs.shape[-1])
+        input_scale = flat.std(axis=0)
+        input_scale[~(input_scale > 0)] = 1.0
+        target_scale = float(np.asarray(targets, dtype=np.float64).std())
+        return cls(
+            input_mean=tuple(float(v) for v in flat.mean(axis=0)),
+            input_scale=tuple(float(v) for v in input_scale),
+            target_mean=float(np.mean(targets)),
+            target_scale=target_scale if target_scale > 0 else 1.0,
+        )
+
+    def transform_inputs(self, inputs: NDArray[Any]) -> NDArray[np.float32]:
+        """Scale inputs of shape (..., n_features); the shape is kept."""
+        mean = np.asarray(self.input_mean, dtype=np.float64)
+        scale = np.asarray(self.input_scale, dtype=np.float64)
+        return ((np.asarray(inputs, dtype=np.float64) - mean) / scale).astype(
+            np.float32
+        )
+
+    def transform(self, targets: NDArray[Any]) -> NDArray[np.float32]:
+        """Scale targets in points; any shape, e.g. (batch, horizon, 1), is kept."""
+        values = np.asarray(targets, dtype=np.float64)
+        return ((values - self.target_mean) / self.target_scale).astype(np.float32)
+
+    def inverse_transform(self, scaled: NDArray[Any]) -> FloatArray:
+        """Return scaled targets to points; any shape is kept (case M2)."""
+        values = np.asarray(scaled, dtype=np.float64)
+        return values * self.target_scale + self.target_mean
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready statistics."""
+        return {
+            "input_mean": list(self.input_mean),
+            "input_scale": list(self.input_scale),
+            "target_mean": self.target_mean,
+            "target_scale": self.target_scale,
+        }
+
+    @classmethod
+    def from_dict(cls, payload: dict[str, Any]) -> MarginScaler:
+        """Rebuild a scaler from :meth:`to_dict` output."""
+        try:
+            return cls(
+                input_mean=tuple(float(v) for v in payload["input_mean"]),
+                input_scale=tuple(float(v) for v in payload["input_scale"]),
+                target_mean=float(payload["target_mean"]),
+                target_scale=float(payload["target_scale"]),
+            )
+        except (KeyError, TypeError) as error:
+            raise DataError(f"scaler statistics are incomplete ({error!r})") from None
+
+
+# -- configuration --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TrainingConfig:
+    """How a neural forecaster is trained.
+
+    Parameters
+    ----------
+    learning_rate : float
+        Adam's initial step size.
+    batch_size : int
+        Games per optimisation step (the last batch may be smaller).
+    max_epochs : int
+        Passes over the training games at most.
+    patience : int
+        Epochs without a better validation MAE before training stops; the weights
+        of the best epoch are kept.
+    grad_clip : float or None
+        Largest gradient norm; None disables clipping.
+    lr_decay : float or None
+        Factor applied to the learning rate after each epoch (the Informer uses 0.5).
+    seed : int
+        Seeds torch, numpy and Python's ``random``; the same seed gives the same
+        model.
+    threads : int or None
+        Torch CPU threads while training and forecasting; None uses the
+        forecaster's :attr:`~NeuralForecaster.auto_threads` (at most the CPU count).
+    holdout_fraction : float
+        Without validation games, the latest fraction of the training games (by
+        date) is held out for early stopping; 0 trains for ``max_epochs``.
+    eval_batch_size : int
+        Games per forward pass when forecasting; every game is forecast.
+    progress : bool
+        Show a tqdm progress bar over epochs.
+    loss : {"mse", "l1"}
+        Training loss on the scaled targets: squared error (forecasts the mean) or
+        absolute error (forecasts the median, which the MAE rewards).
+    """
+
+    learning_rate: float = 1e-3
+    batch_size: int = 32
+    max_epochs: int = 50
+    patience: int = 5
+    grad_clip: float | None = 1.0
+    lr_decay: float | None = None
+    seed: int = DEFAULT_SEED
+    threads: int | None = None
+    holdout_fraction: float = 0.1
+    eval_batch_size: int = 1024
+    progress: bool = True
+    loss: Literal["mse", "l1"] = "mse"
+
+    def __post_init__(self) -> None:
+        positive_ints = ("batch_size", "max_epochs", "patience", "eval_batch_size")
+        for name in positive_ints:
+            value = getattr(self, name)
+            if not isinstance(value, int) or value < 1:
+                raise ConfigError(f"{name} must be an integer >= 1; got {value!r}")
+        if not self.learning_rate > 0:
+            raise ConfigError(f"learning_rate must be > 0; got {self.learning_rate}")
+        if self.grad_clip is not None and not self.grad_clip > 0:
+            raise ConfigError(f"grad_clip must be > 0 or None; got {self.grad_clip}")
+        if self.lr_decay is not None and not 0 < self.lr_decay <= 1:
+            raise ConfigError(
+                f"lr_decay must be in (0, 1] or None; got {self.lr_decay}"
+            )
+        if self.threads is not None and self.threads < 1:
+            raise ConfigError(f"threads must be >= 1 or None; got {self.threads}")
+        if self.loss not in ("mse", "l1"):
+            raise ConfigError(f"loss must be 'mse' or 'l1'; got {self.loss!r}")
+        if not 0 <= self.holdout_fraction < 1:
+            raise ConfigError(
+                f"holdout_fraction must be in [0, 1); got {self.holdout_fraction}"
+            )
+
+
+@dataclass(frozen=True)
+class NetworkConfig:
+    """Feature options every neural forecaster's config carries.
+
+    Subclass it (frozen) to add the network's own options; call
+    ``super().__post_init__()`` from a subclass's ``__post_init__``.
+
+    Parameters
+    ----------
+    inputs : {"changes", "levels", "both"}
+        The margin sequence as per-minute changes, as levels, or both.
+    target : {"change", "levels"}
+        Forecast the change from the margin at the cutoff, or the margin itself.
+    """
+
+    inputs: InputRepresentation = "changes"
+    target: TargetRepresentation = "change"
+
+    def __post_init__(self) -> None:
+        if self.inputs not in INPUT_REPRESENTATIONS:
+            raise ConfigError(
+                f"inputs must be one of {INPUT_REPRESENTATIONS}; got {self.inputs!r}"
+            )
+        if self.target not in TARGET_REPRESENTATIONS:
+            raise ConfigError(
+                f"target must be one of {TARGET_REPRESENTATIONS}; got {self.target!r}"
+            )
+
+
+ConfigT = TypeVar("ConfigT", bound=NetworkConfig)
+
+
+def _build_dataclass(cls: type[Any], values: dict[str, Any], what: str) -> Any:
+    known = {f.name for f in fields(cls)}
+    unknown = sorted(set(values) - known)
+    if unknown:
+        raise ConfigError(
+            f"unknown {what} option(s) {unknown}; accepted: {sorted(known)}"
+        )
+    return cls(**values)
+
+
+# -- the forecaster -------------------------------------------------------------
+
+
+class NeuralForecaster(Forecaster, Generic[ConfigT]):
+    """A forecaster whose network maps scaled input sequences to scaled targets.
+
+    Subclasses set :attr:`kind` and :attr:`config_class` and implement
+    :meth:`build_network`. Everything else (features, scaling, seeding, training,
+    early stopping, forecasting in points, saving) happens here.
+
+    Parameters
+    ----------
+    config : NetworkConfig subclass, optional
+        The network and feature options; defaults to ``config_class()``.
+    training : TrainingConfig, optional
+    """
+
+    config_class: ClassVar[type[NetworkConfig]]
+    auto_threads: ClassVar[int | None] = None
+    """Torch threads when ``TrainingConfig.threads`` is None; None keeps torch's."""
+
+    def __init__(
+        self, config: ConfigT | None = None, training: TrainingConfig | None = None
+    ) -> None:
+        super().__init__()
+        self.config: ConfigT = config if config is not None else self._default_config()
+        self.training = training if training is not None else TrainingConfig()
+        self.network_: nn.Module | None = None
+        self.scaler_: MarginScaler | None = None
+        self.history_: list[dict[str, float]] = []
+        self.best_epoch_: int | None = None
+        self.validation_source_: str | None = None
+
+    def _default_config(self) -> ConfigT:
+        config: ConfigT = self.config_class()  # type: ignore[assignment]
+        return config
+
+    @abc.abstractmethod
+    def build_network(self, *, cutoff: int, horizon: int, n_features: int) -> nn.Module:
+        """Return a fresh network for these sizes.
+
+        The network maps a float32 tensor of shape (batch, cutoff, n_features) of
+        scaled inputs to scaled targets of shape (batch, horizon) (or
+        (batch, horizon, 1)).
+        """
+
+    # -- Forecaster hooks -------------------------------------------------------
+
+    def config_dict(self) -> dict[str, Any]:
+        return {"network": asdict(self.config), "training": asdict(self.training)}
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> Self:
+        network = _build_dataclass(
+            cls.config_class, config.get("network", {}), cls.kind
+        )
+        training = _build_dataclass(
+            TrainingConfig, config.get("training", {}), "training"
+        )
+        return cls(network, training)
+
+    def _fit(self, train: GameSet, validation: GameSet | None) -> None:
+        settings = self.training
+        train, validation = self._split_validation(train, validation)
+
+        # Features and scaling, from the training games only (case M1).
+        train_inputs, train_targets = self.features(train)
+        self.scaler_ = MarginScaler.fit(train_inputs, train_targets)
+        x_train = torch.from_numpy(self.scaler_.transform_inputs(train_inputs))
+        y_train = torch.from_numpy(self.scaler_.transform(train_targets))
+
+        with self._torch_threads():
+            # Seed everything before the network draws its initial weights.
+            random.seed(settings.seed)
+            np.random.seed(settings.seed % 2**32)
+            torch.manual_seed(settings.seed)
+            shuffle = torch.Generator().manual_seed(settings.seed)
+            network = self.build_network(
+                cutoff=train.cutoff,
+                horizon=train.horizon,
+                n_features=n_features(self.config.inputs),
+            )
+            self.network_ = network
+            self._train(network, x_train, y_train, validation, shuffle)
+
+    def _train(
+        self,
+        network: nn.Module,
+        x_train: torch.Tensor,
+        y_train: torch.Tensor,
+        validation: GameSet | None,
+        shuffle: torch.Generator,
+    ) -> None:
+        settings = self.training
+        optimiser = torch.optim.Adam(network.parameters(), lr=settings.learning_rate)
+        loss_fn = nn.MSELoss() if settings.loss == "mse" else nn.L1Loss()
+        best_mae, best_state, stale = np.inf, None, 0
+        self.history_ = []
+        self.best_epoch_ = None
+        epochs = tqdm(
+            range(1, settings.max_epochs + 1),
+            desc=f"{self.kind} epochs",
+            unit="epoch",
+            disable=None if settings.progress else True,
+            leave=False,
+        )
+        for epoch in epochs:
+            started = time.perf_counter()
+
+            # One pass over the shuffled training games, the last batch included.
+            network.train()
+            order = torch.randperm(len(x_train), generator=shuffle)
+            total = 0.0
+            for start in range(0, len(order), settings.batch_size):
+                batch = order[start : start + settings.batch_size]
+                optimiser.zero_grad()
+                # (batch, horizon)
+                forecast = network(x_train[batch]).reshape(len(batch), -1)
+                loss = loss_fn(forecast, y_train[batch])
+                loss.backward()
+                if settings.grad_clip is not None:
+                    nn.utils.clip_grad_norm_(network.parameters(), settings.grad_clip)
+                optimiser.step()
+                total += loss.item() * len(batch)
+            record = {
+                "epoch": float(epoch),
+                f"train_{settings.loss}_scaled": total / len(order),
+                "learning_rate": float(optimiser.param_groups[0]["lr"]),
+            }
+
+            # Validation in points decides early stopping.
+            if validation is not None:
+                record.update(self._validate(validation))
+                if record["val_mae_points"] < best_mae:
+                    best_mae, stale = record["val_mae_points"], 0
+                    best_state = copy.deepcopy(network.state_dict())
+                    self.best_epoch_ = epoch
+                else:
+                    stale += 1
+            else:
+                self.best_epoch_ = epoch
+            record["seconds"] = time.perf_counter() - started
+            self.history_.append(record)
+            epochs.set_postfix(_postfix(record))
+            logger.debug("%s epoch %d: %s", self.kind, epoch, record)
+            if validation is not None and stale >= settings.patience:
+                logger.info(
+                    "%s: early stop after epoch %d; best epoch %d (val MAE %.3f pts)",
+                    self.kind,
+                    epoch,
+                    self.best_epoch_,
+                    best_mae,
+                )
+                break
+            if settings.lr_decay is not None:
+                for group in optimiser.param_groups:
+                    group["lr"] *= settings.lr_decay
+        epochs.close()
+        if best_state is not None:
+            network.load_state_dict(best_state)
+        network.eval()
+
+    def _validate(self, validation: GameSet) -> dict[str, float]:
+        assert self.scaler_ is not None
+        inputs, targets = self.features(validation)
+        scaled = self._forward(inputs)
+        mse = float(np.mean((scaled - self.scaler_.transform(targets)) ** 2))
+        margins = targets_to_margins(
+            validation.pattern,
+            self.scaler_.inverse_transform(scaled),
+            self.config.target,
+        )
+        mae = float(np.mean(np.abs(margins - validation.require_outcome())))
+        return {"val_mse_scaled": mse, "val_mae_points": mae}
+
+    def _predict(self, games: GameSet) -> FloatArray:
+        assert self.scaler_ is not None
+        inputs = build_inputs(games.pattern, self.config.inputs)
+        with self._torch_threads():
+            scaled = self._forward(inputs)
+        # (n_games, horizon), points
+        return targets_to_margins(
+            games.pattern, self.scaler_.inverse_transform(scaled), self.config.target
+        )
+
+    def _forward(self, inputs: NDArray[np.float32]) -> NDArray[np.float32]:
+        """Scaled forecasts (n_games, horizon) for unscaled inputs, every game."""
+        if self.network_ is None or self.scaler_ is None:
+            raise NotFittedError(f"this {self.kind} forecaster has no network yet")
+        network = self.network_
+        network.eval()
+        x = torch.from_numpy(self.scaler_.transform_inputs(inputs))
+        step = self.training.eval_batch_size
+        chunks = []
+        with torch.inference_mode():
+            for start in range(0, len(x), step):
+                batch = x[start : start + step]
+                # (batch, horizon)
+                chunks.append(network(batch).reshape(len(batch), -1))
+        return torch.cat(chunks).numpy()
+
+    def features(self, games: GameSet) -> tuple[NDArray[np.float32], FloatArray]:
+        """Unscaled inputs (n, cutoff, n_features) and targets (n, horizon), points."""
+        inputs = build_inputs(games.pattern, self.config.inputs)
+        targets = build_targets(
+            games.pattern, games.require_outcome(), self.config.target
+        )
+        return inputs, targets
+
+    def _split_validation(
+        self, train: GameSet, validation: GameSet | None
+    ) -> tuple[GameSet, GameSet | None]:
+        """Use the validation games, or hold out the latest training games."""
+        if validation is not None:
+            validation.require_outcome()
+            self.validation_source_ = "validation games"
+            return train, validation
+        n_holdout = round(self.training.holdout_fraction * len(train))
+        if n_holdout == 0 or n_holdout >= len(train):
+            self.validation_source_ = "none"
+            logger.warning(
+                "%s: no validation games; training for all %d epochs without early "
+                "stopping. Pass validation games or set holdout_fraction > 0",
+                self.kind,
+                self.training.max_epochs,
+            )
+            return train, None
+        # Chronological: the latest games by date (unknown dates sort last).
+        order = np.argsort(train.date, kind="stable")
+        self.validation_source_ = (
+            f"latest {n_holdout} of {len(train)} training games "
+            f"({self.training.holdout_fraction:.0%}) held out by date"
+        )
+        logger.warning(
+            "%s: no validation games; early stopping on the %s",
+            self.kind,
+            self.validation_source_,
+        )
+        return train.subset(order[:-n_holdout]), train.subset(order[-n_holdout:])
+
+    @contextmanager
+    def _torch_threads(self) -> Iterator[None]:
+        previous = torch.get_num_threads()
+        wanted = self.training.threads or self.auto_threads
+        if wanted is not None:
+            torch.set_num_threads(min(wanted, os.cpu_count() or 1))
+        try:
+            yield
+        finally:
+            torch.set_num_threads(previous)
+
+    # -- saving -----------------------------------------------------------------
+
+    def _state(self) -> dict[str, Any]:
+        assert self.scaler_ is not None
+        return {
+            "scaler": self.scaler_.to_dict(),
+            "history": self.history_,
+            "best_epoch": self.best_epoch_,
+            "seed": self.training.seed,
+            "validation_source": self.validation_source_,
+            "weights": WEIGHTS_FILE,
+            "torch_version": torch.__version__,
+        }
+
+    def _save_files(self, directory: Path) -> None:
+        assert self.network_ is not None
+        save_torch_state(directory / WEIGHTS_FILE, self.network_.state_dict())
+
+    def _restore(self, state: dict[str, Any], directory: Path) -> None:
+        if "scaler" not in state:
+            raise DataError(f"{directory}: the manifest has no scaler statistics")
+        assert self.cutoff_ is not None and self.horizon_ is not None
+        self.scaler_ = MarginScaler.from_dict(state["scaler"])
+        self.history_ = list(state.get("history", []))
+        self.best_epoch_ = state.get("best_epoch")
+        self.validation_source_ = state.get("validation_source")
+        network = self.build_network(
+            cutoff=self.cutoff_,
+            horizon=self.horizon_,
+            n_features=n_features(self.config.inputs),
+        )
+        weights = load_torch_state(directory / WEIGHTS_FILE)
+        try:
+            network.load_state_dict(weights)
+        except RuntimeError as error:
+            raise DataError(
+                f"{directory / WEIGHTS_FILE}: weights do not fit this {self.kind} "
+                f"config ({str(error).splitlines()[0]})"
+            ) from None
+        network.eval()
+        self.network_ = network
+
+
+def _postfix(record: dict[str, float]) -> dict[str, str]:
+    labels = {
+        "train_mse_scaled": "train_mse(scaled)",
+        "train_l1_scaled": "train_l1(scaled)",
+        "val_mse_scaled": "val_mse(scaled)",
+        "val_mae_points": "val_mae(pts)",
+    }
+    return {
+        label: f"{record[key]:.4f}" for key, label in labels.items() if key in record
+    }
