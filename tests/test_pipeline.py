@@ -35,7 +35,7 @@ def test_run_writes_splits_models_and_results(finished_run: tuple[Path, str]) ->
 
     for name in ("train", "validation", "test"):
         assert (out / "data" / "splits" / f"{name}.parquet").is_file()
-    for kind in KINDS:
+    for kind in (*KINDS, "ensemble_seed"):
         assert (out / "models" / kind / "forecaster.json").is_file()
         assert (out / "models" / kind / "conformal.json").is_file()
     results = out / "results"
@@ -48,6 +48,10 @@ def test_run_writes_splits_models_and_results(finished_run: tuple[Path, str]) ->
     ):
         assert (results / name).is_file(), name
     assert "persistence" in text and "dejavu" in text
+    seed = json.loads(
+        (out / "models" / "ensemble_seed" / "forecaster.json").read_text()
+    )
+    assert seed["state"]["weights"] == {"lstm": 0.6, "dejavu": 0.4}
 
 
 def test_results_keep_the_seed_names_and_real_numbers(

@@ -23,7 +23,7 @@ from halftime.dataset import GameSet
 from halftime.errors import ConfigError, DataError
 from halftime.forecasters import KINDS, Forecaster, forecaster_class, load_forecaster
 from halftime.forecasters.dejavu import Dejavu, DejavuConfig, select_dejavu
-from halftime.forecasters.ensemble import Ensemble, EnsembleConfig
+from halftime.forecasters.ensemble import SEED_WEIGHTS, Ensemble, EnsembleConfig
 from halftime.safe_io import (
     load_arrays,
     read_json,
@@ -44,6 +44,8 @@ DEFAULT_KINDS: tuple[str, ...] = (
     "ensemble",
 )
 NEURAL_KINDS = frozenset({"lstm", "informer"})
+SEED_ENSEMBLE = "ensemble_seed"
+"""Name of the ensemble with the seed plan's weights (0.6 LSTM + 0.4 Dejavu)."""
 SEEN_GAMES = "games_seen.npz"
 RUN_MANIFEST = "run.json"
 
@@ -80,8 +82,6 @@ def build_forecaster(
             )
         weights = options.get("weights")
         if weights == "seed":
-            from halftime.forecasters.ensemble import SEED_WEIGHTS
-
             weights = SEED_WEIGHTS
         return Ensemble(members, EnsembleConfig(weights=weights))
     cls = forecaster_class(kind)
@@ -167,6 +167,15 @@ def train_models(
             kind, forecaster, splits.calibration, models_dir, alpha=alpha, extra=extra
         )
         logger.info("fitted %s in %.1f s", kind, forecaster.fit_seconds_ or 0.0)
+    if "ensemble" in kinds and set(SEED_WEIGHTS) <= set(trained):
+        # The seed plan's fixed weighting, reported beside the fitted one.
+        seed_ensemble = Ensemble(
+            {name: trained[name].forecaster for name in SEED_WEIGHTS},
+            EnsembleConfig(weights=SEED_WEIGHTS),
+        ).fit(splits.train)
+        trained[SEED_ENSEMBLE] = calibrate_and_save(
+            SEED_ENSEMBLE, seed_ensemble, splits.calibration, models_dir, alpha=alpha
+        )
     write_seen_games(models_dir, splits)
     return trained
 
