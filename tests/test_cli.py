@@ -105,3 +105,45 @@ def test_an_unknown_model_kind_is_named(
     err = capsys.readouterr().err
     assert status == 2
     assert "prophet" in err and "dejavu" in err
+
+
+def test_margins_may_start_with_a_negative_number(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    games = tmp_path / "games.parquet"
+    random_walk_games(1800).to_parquet(games)
+    out = tmp_path / "out"
+    split = ["--train-end", "2000-01", "--validation-end", "2001-02"]
+    main(
+        [
+            "-q",
+            "run",
+            "--data",
+            str(games),
+            "--out",
+            str(out),
+            "--models",
+            "persistence",
+            *split,
+        ]
+    )
+    capsys.readouterr()
+
+    status = main(
+        ["predict", "--models", str(out / "models"), "--margins", ",".join(["-4"] * 18)]
+    )
+
+    assert status == 0
+    assert "margin after minute 18: -4" in capsys.readouterr().out
+
+
+def test_out_must_be_a_directory(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    afile = tmp_path / "file"
+    afile.write_text("x")
+
+    status = main(["compare", "--out", str(afile)])
+
+    assert status == 2
+    assert "not a directory" in capsys.readouterr().err

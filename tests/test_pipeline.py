@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -124,7 +125,7 @@ def test_evaluate_refuses_when_every_game_was_seen(
     games = tmp_path / "games.parquet"
     random_walk_games(1200).to_parquet(games)
 
-    with pytest.raises(DataError, match="no games left"):
+    with pytest.raises(DataError, match=r"0 game\(s\) left to evaluate"):
         pipeline.evaluate_on(out / "models", games, tmp_path / "r", progress=False)
 
 
@@ -203,3 +204,70 @@ def test_predict_refuses_a_game_before_the_cutoff(
 
     with pytest.raises(DataError, match="reached minute 10"):
         pipeline.predict_game(out / "models", pbp=pbp)
+
+
+def test_a_single_model_directory_still_leaves_out_its_games(
+    finished_run: tuple[Path, str], tmp_path: Path
+) -> None:
+    out, _ = finished_run
+    games = tmp_path / "games.parquet"
+    random_walk_games(1800).to_parquet(games)
+
+    pipeline.evaluate_on(
+        out / "models" / "dejavu", games, tmp_path / "r", progress=False
+    )
+
+    comparison = json.loads((tmp_path / "r" / "comparison.json").read_text())
+    assert comparison["data"]["description"]["games_left_out_as_seen"] == 1200
+
+
+def test_a_model_without_its_record_of_seen_games_is_refused(
+    finished_run: tuple[Path, str], tmp_path: Path
+) -> None:
+    out, _ = finished_run
+    copy = tmp_path / "models"
+    shutil.copytree(out / "models" / "mean_reversion", copy / "mean_reversion")
+    (copy / "mean_reversion" / "games_seen.npz").unlink()
+
+    with pytest.raises(DataError, match="no record of the games"):
+        pipeline.evaluate_on(copy, out / "data" / "games.parquet", tmp_path / "r")
+
+
+def test_compare_refuses_a_test_split_the_models_have_seen(
+    finished_run: tuple[Path, str], tmp_path: Path
+) -> None:
+    out, _ = finished_run
+    copy = tmp_path / "out"
+    shutil.copytree(out, copy)
+    # Retraining one model on a later split rewrites the saved test split.
+    pipeline.train_one(
+        "persistence",
+        out.parent / "games.parquet",
+        copy,
+        split=SplitConfig(train_end="2000-01", validation_end="2002-01-31"),
+        progress=False,
+    )
+
+    with pytest.raises(DataError, match="were used to fit, tune or calibrate"):
+        pipeline.compare(copy)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("1,2", "has 2 value"),
+        (",".join(["1"] * 17 + ["nan"]), "minute 18 has 'nan'"),
+        (",".join(["1"] * 17 + ["1e308"]), "minute 18"),
+        (",".join(["2.5"] + ["1"] * 17), "minute 1 has '2.5'"),
+        (",".join(["400"] + ["1"] * 17), "between -100 and 100"),
+    ],
+)
+def test_margins_must_be_whole_points_for_every_minute(text: str, message: str) -> None:
+    with pytest.raises(DataError, match=message):
+        pipeline.parse_margins(text, 18)
+
+
+def test_negative_margins_parse() -> None:
+    values = pipeline.parse_margins(",".join(["-3"] * 18), 18)
+
+    assert values.tolist() == [-3.0] * 18

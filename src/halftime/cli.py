@@ -178,6 +178,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--margins", help="comma-separated home-minus-away margins after minutes 1..18"
     )
     source.add_argument("--pbp", type=Path, help="play-by-play file of the game")
+    predict.add_argument(
+        "--game-id", default=None, help="the game to read when --pbp holds several"
+    )
     predict.add_argument("--models", type=Path, default=Path("models"))
     predict.add_argument("--model", default=None, help="default: ensemble or dejavu")
     predict.add_argument("--similar", type=int, default=5, help="past games to show")
@@ -231,6 +234,9 @@ def _command(args: argparse.Namespace) -> int:
     from halftime import pipeline
 
     progress = not args.quiet
+    out = getattr(args, "out", None)
+    if out is not None and out.exists() and not out.is_dir():
+        raise HalftimeError(f"--out {out}: exists and is not a directory")
     if args.command == "ingest":
         summary = pipeline.ingest_to(
             _data_path(args),
@@ -288,6 +294,7 @@ def _command(args: argparse.Namespace) -> int:
             pbp=args.pbp,
             model=args.model,
             similar=args.similar,
+            game_id=args.game_id,
         )
         print(
             json.dumps(result, indent=2)
@@ -297,9 +304,24 @@ def _command(args: argparse.Namespace) -> int:
     return 0
 
 
+def _join_negative_margins(argv: Sequence[str]) -> list[str]:
+    """Let ``--margins -3,-1,...`` through: argparse reads ``-3,...`` as an option."""
+    joined: list[str] = []
+    index = 0
+    while index < len(argv):
+        if argv[index] == "--margins" and index + 1 < len(argv):
+            joined.append(f"--margins={argv[index + 1]}")
+            index += 2
+            continue
+        joined.append(argv[index])
+        index += 1
+    return joined
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``halftime`` command."""
-    args = build_parser().parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser().parse_args(_join_negative_margins(arguments))
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",

@@ -318,7 +318,12 @@ class SplitConformal:
                 f"{error}); expected keys alpha, n_calibration, quantiles"
             ) from None
         conformal.quantiles_ = np.asarray(quantiles, dtype=np.float64)
-        if conformal.quantiles_.ndim != 1 or (conformal.quantiles_ < 0).any():
+        quantiles_array = conformal.quantiles_
+        if (
+            quantiles_array.ndim != 1
+            or np.isnan(quantiles_array).any()
+            or (quantiles_array < 0).any()
+        ):
             raise DataError("conformal quantiles must be a list of numbers >= 0")
         return conformal
 

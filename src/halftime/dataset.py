@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from halftime.constants import DEFAULT_CUTOFF, DEFAULT_HORIZON
+from halftime.constants import DEFAULT_CUTOFF, DEFAULT_HORIZON, HALFTIME_MINUTE
 from halftime.errors import DataError
 
 logger = logging.getLogger(__name__)
@@ -230,8 +230,17 @@ class GameSet:
 
 
 def validate_window(cutoff: int, horizon: int) -> None:
-    """Check a cutoff and horizon: whole minutes inside the first half."""
+    """Check a cutoff and horizon: whole minutes inside the first half.
+
+    halftime forecasts toward the halftime margin, so the last forecast minute may
+    not pass minute 24.
+    """
     if cutoff < 1:
         raise DataError(f"cutoff must be at least 1 minute; got {cutoff}")
     if horizon < 1:
         raise DataError(f"horizon must be at least 1 minute; got {horizon}")
+    if cutoff + horizon > HALFTIME_MINUTE:
+        raise DataError(
+            f"cutoff {cutoff} + horizon {horizon} passes halftime (minute "
+            f"{HALFTIME_MINUTE}); the forecast must end at or before halftime"
+        )

@@ -18,7 +18,7 @@ class NotFittedError(HalftimeError, RuntimeError):
     """A model used before it was fitted."""
 
 
-class UnsafeModelFileError(HalftimeError, ValueError):
+class UnsafeModelFileError(DataError):
     """A model file that would have to be unpickled (or otherwise run) to be read."""
 
 

@@ -12,6 +12,7 @@ Every job reads and writes under one output root::
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -36,17 +37,20 @@ from halftime.splits import SplitConfig, make_splits, write_splits
 from halftime.training import (
     DEFAULT_KINDS,
     TrainedModel,
+    build_forecaster,
+    calibrate_and_save,
     check_kinds,
     load_models,
     predict_timed,
     run_manifest,
-    seen_game_ids,
+    seen_games,
     train_models,
 )
 
 logger = logging.getLogger(__name__)
 
 GAMES_FILE = "games.parquet"
+MIN_EVALUATION_GAMES = 2
 
 
 def _paths(out: Path) -> dict[str, Path]:
@@ -102,6 +106,11 @@ def ingest_to(
     progress: bool = True,
 ) -> str:
     """``halftime ingest``: write the games table and report; return a summary."""
+    if source.suffix == ".parquet":
+        raise DataError(
+            f"{source} is a games table that is already ingested; `halftime ingest` "
+            "reads play-by-play (CSV or JSON). Pass it to `halftime run --data`"
+        )
     _, summary = load_games(
         source, out, gamelogs=gamelogs, workers=workers, progress=progress
     )
@@ -260,9 +269,15 @@ def _read_splits(out: Path) -> dict[str, GameSet]:
                 f"{path}: no such split; run `halftime run` first (or `halftime "
                 "train` with --data)"
             )
-        frame = pd.read_parquet(path)
-        pattern = np.stack(frame["pattern"].tolist()).astype(np.float64)
-        outcome = np.stack(frame["outcome"].tolist()).astype(np.float64)
+        try:
+            frame = pd.read_parquet(path)
+            pattern = np.stack(frame["pattern"].tolist()).astype(np.float64)
+            outcome = np.stack(frame["outcome"].tolist()).astype(np.float64)
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            raise DataError(
+                f"{path}: not a split written by halftime ({error.__class__.__name__}:"
+                f" {error}); run `halftime run` again"
+            ) from None
         parts[name] = GameSet(
             pattern=pattern,
             outcome=outcome,
@@ -310,14 +325,18 @@ def train_one(
             for name, model in load_models(paths["models"]).items()
             if name != "ensemble"
         }
-        from halftime.training import build_forecaster, calibrate_and_save
-
         forecaster = build_forecaster(
             "ensemble", seed=seed, options=options, fitted=members
         )
         forecaster.fit(splits.train, splits.selection)
+        seen = seen_games(splits).union(*(member.seen for member in members.values()))
         model = calibrate_and_save(
-            kind, forecaster, splits.calibration, paths["models"], alpha=alpha
+            kind,
+            forecaster,
+            splits.calibration,
+            paths["models"],
+            seen=seen,
+            alpha=alpha,
         )
     else:
         model = train_models(
@@ -352,7 +371,7 @@ def evaluate_on(
     games, ingest_summary = load_games(
         source, None, gamelogs=gamelogs, workers=workers, progress=progress
     )
-    seen = seen_game_ids(models_dir)
+    seen = frozenset().union(*(model.seen for model in models.values()))
     unseen = games.loc[~games["game_id"].isin(seen)]
     left_out = len(games) - len(unseen)
     if left_out:
@@ -362,10 +381,12 @@ def evaluate_on(
         )
     assert cutoff is not None
     gameset = GameSet.from_games_table(unseen, cutoff=cutoff, horizon=horizon)
-    if len(gameset) == 0:
+    if len(gameset) < MIN_EVALUATION_GAMES:
         raise DataError(
-            f"{source}: no games left to evaluate ({len(games)} read, {left_out} "
-            "already seen by the models)"
+            f"{source}: {len(gameset)} game(s) left to evaluate ({len(games)} read, "
+            f"{left_out} already seen by the models, {len(gameset.skipped)} too "
+            f"short); an evaluation needs at least {MIN_EVALUATION_GAMES} games "
+            "for its paired tests"
         )
     description = {
         "source": str(source),
@@ -385,6 +406,16 @@ def compare(out: Path) -> str:
     paths = _paths(out)
     models = load_models(paths["models"])
     test = _read_splits(out)["test"]
+    for name, model in models.items():
+        overlap = model.seen.intersection(test.game_id.tolist())
+        if overlap:
+            raise DataError(
+                f"{len(overlap)} of the {len(test)} test games in "
+                f"{paths['splits']} were used to fit, tune or calibrate {name} "
+                f"(e.g. {min(overlap)}): the saved split and the models come from "
+                "different runs. Run `halftime run` again, or evaluate on unseen "
+                "games with `halftime evaluate`"
+            )
     description = {"splits": run_manifest(paths["models"]).get("splits")}
     return _evaluate(models, test, paths["results"], data_description=description)
 
@@ -396,6 +427,7 @@ def predict_game(
     pbp: Path | None = None,
     model: str | None = None,
     similar: int = 5,
+    game_id: str | None = None,
 ) -> dict[str, Any]:
     """``halftime predict``: one game's forecast, interval and similar past games."""
     models = load_models(models_dir)
@@ -409,14 +441,15 @@ def predict_game(
     chosen = models[name]
     cutoff = chosen.forecaster.cutoff_
     assert cutoff is not None
-    game_id, pattern, teams = _live_pattern(margins, pbp, cutoff)
+    game, pattern, teams, flags = _live_pattern(margins, pbp, cutoff, game_id)
     games = GameSet.from_patterns(
-        pattern, horizon=chosen.forecaster.horizon, game_id=[game_id]
+        pattern, horizon=chosen.forecaster.horizon, game_id=[game]
     )
     forecast = chosen.forecaster.predict(games)
     lower, upper = chosen.conformal.interval(forecast)
     result: dict[str, Any] = {
-        "game_id": game_id,
+        "game_id": game,
+        "data_quality_flags": list(flags),
         "home_team": teams[0],
         "away_team": teams[1],
         "model": name,
@@ -443,27 +476,45 @@ def _finite(value: float) -> float | None:
     return None if not np.isfinite(value) else round(float(value), 2)
 
 
-def _live_pattern(
-    margins: str | None, pbp: Path | None, cutoff: int
-) -> tuple[str, np.ndarray, tuple[str, str]]:
-    if margins is not None:
-        try:
-            values = [float(text) for text in margins.replace(" ", "").split(",")]
-        except ValueError:
+MAX_MARGIN = 100
+"""Largest margin accepted from a user, in points (no NBA game has reached 70)."""
+
+_WHOLE_NUMBER = re.compile(r"^[+-]?\d{1,3}$")
+
+
+def parse_margins(text: str, cutoff: int) -> np.ndarray:
+    """Parse ``--margins``: exactly ``cutoff`` whole numbers of points, comma-separated.
+
+    Raises
+    ------
+    DataError
+        Naming the first value that is not a whole number of points within
+        ``+-MAX_MARGIN``, or the count when it is not ``cutoff``.
+    """
+    values = [value.strip() for value in text.split(",")]
+    if len(values) != cutoff:
+        raise DataError(
+            f"--margins has {len(values)} value(s); the models read exactly {cutoff}, "
+            f"the home-minus-away margins after minutes 1..{cutoff}"
+        )
+    for minute, value in enumerate(values, start=1):
+        if not _WHOLE_NUMBER.match(value) or abs(int(value)) > MAX_MARGIN:
             raise DataError(
-                f"--margins {margins!r}: expected {cutoff} comma-separated numbers "
-                "(home minus away after minutes 1..{cutoff})"
-            ) from None
-        if len(values) != cutoff or not np.isfinite(values).all():
-            raise DataError(
-                f"--margins has {len(values)} value(s); the models read exactly "
-                f"{cutoff}, the margins after minutes 1..{cutoff}"
+                f"--margins: minute {minute} has {value!r}; a margin is a whole "
+                f"number of points between -{MAX_MARGIN} and {MAX_MARGIN}"
             )
-        return "live", np.asarray(values), ("", "")
+    return np.array([int(value) for value in values], dtype=np.float64)
+
+
+def _live_pattern(
+    margins: str | None, pbp: Path | None, cutoff: int, game_id: str | None = None
+) -> tuple[str, np.ndarray, tuple[str, str], tuple[str, ...]]:
+    if margins is not None:
+        return "live", parse_margins(margins, cutoff), ("", ""), ()
     from halftime.ingest import read_live_game
 
     assert pbp is not None
-    live = read_live_game(pbp, cutoff=cutoff)
+    live = read_live_game(pbp, cutoff=cutoff, game_id=game_id)
     played = len(live.margins) - 1
     if played < cutoff:
         raise DataError(
@@ -474,6 +525,7 @@ def _live_pattern(
         live.game_id,
         np.asarray(live.margins[1 : cutoff + 1], dtype=np.float64),
         (live.home_team or "", live.away_team or ""),
+        tuple(live.flags),
     )
 
 
@@ -489,8 +541,14 @@ def format_predict(result: dict[str, Any]) -> str:
         f"{100 * result['coverage']:.0f}% intervals (home minus away, points)",
         f"margin after minute {len(result['known_margins'])}: "
         f"{result['known_margins'][-1]:+.0f}",
-        "minute  forecast   interval",
     ]
+    if result["data_quality_flags"]:
+        lines.append(
+            "warning: the play-by-play has data-quality flags: "
+            + ", ".join(result["data_quality_flags"])
+            + " (see `halftime ingest` for what they mean)"
+        )
+    lines.append("minute  forecast   interval")
     for minute, value, low, high in zip(
         result["minutes"],
         result["forecast"],

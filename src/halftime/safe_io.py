@@ -58,7 +58,7 @@ def read_json(path: Path) -> Any:
         raise UnsafeModelFileError(
             f"{path}: no such file; expected a model directory written by halftime"
         ) from None
-    except json.JSONDecodeError as error:
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise UnsafeModelFileError(f"{path}: not valid JSON ({error})") from None
 
 

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from halftime.constants import DEFAULT_CUTOFF, DEFAULT_HORIZON
-from halftime.dataset import GameSet
+from halftime.dataset import GameSet, validate_window
 from halftime.errors import ConfigError, DataError
 
 logger = logging.getLogger(__name__)
@@ -69,6 +69,10 @@ class SplitConfig:
                     f"{name}={value!r}: expected a season like '2012-13' or a date "
                     "like '2013-06-30'"
                 )
+        try:
+            validate_window(self.cutoff, self.horizon)
+        except DataError as error:
+            raise ConfigError(str(error)) from None
         if not 0 < self.calibration_fraction < 1:
             raise ConfigError(
                 "calibration_fraction must be between 0 and 1; got "

@@ -20,7 +20,7 @@ import numpy as np
 from halftime.conformal import SplitConformal
 from halftime.constants import DEFAULT_ALPHA, DEFAULT_SEED
 from halftime.dataset import GameSet
-from halftime.errors import ConfigError, DataError
+from halftime.errors import ConfigError, DataError, HalftimeError
 from halftime.forecasters import KINDS, Forecaster, forecaster_class, load_forecaster
 from halftime.forecasters.dejavu import Dejavu, DejavuConfig, select_dejavu
 from halftime.forecasters.ensemble import SEED_WEIGHTS, Ensemble, EnsembleConfig
@@ -58,6 +58,8 @@ class TrainedModel:
     forecaster: Forecaster
     conformal: SplitConformal
     extra: dict[str, Any]
+    seen: frozenset[str] = frozenset()
+    """Ids of the games the model was fitted, tuned or calibrated on."""
 
 
 def build_forecaster(
@@ -87,7 +89,16 @@ def build_forecaster(
     cls = forecaster_class(kind)
     if kind in NEURAL_KINDS:
         options = _neural_options(options, seed)
-    return cls.from_config(options)
+    try:
+        return cls.from_config(options)
+    except HalftimeError:
+        raise
+    except (TypeError, ValueError) as error:
+        accepted = ", ".join(cls.option_names()) or "none"
+        raise ConfigError(
+            f"{kind}: options {options} were refused ({error}); accepted options: "
+            f"{accepted}"
+        ) from None
 
 
 def _neural_options(options: dict[str, Any], seed: int) -> dict[str, Any]:
@@ -143,6 +154,7 @@ def train_models(
     """
     check_kinds(kinds)
     options = options or {}
+    seen = seen_games(splits)
     ordered = sorted(kinds, key=lambda kind: kind == "ensemble")
     trained: dict[str, TrainedModel] = {}
     for kind in ordered:
@@ -164,7 +176,13 @@ def train_models(
             )
         forecaster.fit(splits.train, splits.selection)
         trained[kind] = calibrate_and_save(
-            kind, forecaster, splits.calibration, models_dir, alpha=alpha, extra=extra
+            kind,
+            forecaster,
+            splits.calibration,
+            models_dir,
+            seen=seen,
+            alpha=alpha,
+            extra=extra,
         )
         logger.info("fitted %s in %.1f s", kind, forecaster.fit_seconds_ or 0.0)
     if "ensemble" in kinds and set(SEED_WEIGHTS) <= set(trained):
@@ -174,9 +192,14 @@ def train_models(
             EnsembleConfig(weights=SEED_WEIGHTS),
         ).fit(splits.train)
         trained[SEED_ENSEMBLE] = calibrate_and_save(
-            SEED_ENSEMBLE, seed_ensemble, splits.calibration, models_dir, alpha=alpha
+            SEED_ENSEMBLE,
+            seed_ensemble,
+            splits.calibration,
+            models_dir,
+            seen=seen,
+            alpha=alpha,
         )
-    write_seen_games(models_dir, splits)
+    write_run_manifest(models_dir, splits)
     return trained
 
 
@@ -186,10 +209,16 @@ def calibrate_and_save(
     calibration: GameSet,
     models_dir: Path,
     *,
+    seen: frozenset[str],
     alpha: float = DEFAULT_ALPHA,
     extra: dict[str, Any] | None = None,
 ) -> TrainedModel:
-    """Calibrate conformal intervals for a fitted forecaster and save both."""
+    """Calibrate conformal intervals for a fitted forecaster and save both.
+
+    ``seen`` holds the ids of every game the forecaster was fitted, tuned or
+    calibrated on; it is saved beside the model so that no later evaluation scores
+    the model on them.
+    """
     if len(calibration) == 0:
         raise DataError(
             "no calibration games: the validation split is too small to calibrate "
@@ -201,18 +230,21 @@ def calibrate_and_save(
     directory = models_dir / name
     forecaster.save(directory)
     conformal.save(directory)
-    return TrainedModel(name, forecaster, conformal, dict(extra or {}))
-
-
-def write_seen_games(models_dir: Path, splits: Splits) -> None:
-    """Record the games used before testing, and the run's split, beside the models."""
     save_arrays(
-        models_dir / SEEN_GAMES,
-        {
-            "train": splits.train.game_id.astype(np.str_),
-            "validation": splits.validation.game_id.astype(np.str_),
-        },
+        directory / SEEN_GAMES, {"game_id": np.array(sorted(seen), dtype=np.str_)}
     )
+    return TrainedModel(name, forecaster, conformal, dict(extra or {}), seen)
+
+
+def seen_games(splits: Splits) -> frozenset[str]:
+    """Ids of every game used before testing: training and validation games."""
+    return frozenset(splits.train.game_id.tolist()) | frozenset(
+        splits.validation.game_id.tolist()
+    )
+
+
+def write_run_manifest(models_dir: Path, splits: Splits) -> None:
+    """Record the run's split beside the models, for reports."""
     write_json(models_dir / RUN_MANIFEST, {"splits": splits.describe()})
 
 
@@ -244,18 +276,27 @@ def load_models(models_dir: Path) -> dict[str, TrainedModel]:
 
 
 def _load_model(directory: Path) -> TrainedModel:
+    """Load a forecaster, its intervals and the games it has seen; check them."""
     forecaster = load_forecaster(directory)
     conformal = SplitConformal.load(directory)
-    return TrainedModel(directory.name, forecaster, conformal, {})
-
-
-def seen_game_ids(models_dir: Path) -> set[str]:
-    """Ids of the games the models in ``models_dir`` were fitted or tuned on."""
-    path = models_dir / SEEN_GAMES
-    if not path.is_file():
-        return set()
-    arrays = load_arrays(path)
-    return {str(game) for ids in arrays.values() for game in ids}
+    seen_path = directory / SEEN_GAMES
+    if not seen_path.is_file():
+        raise DataError(
+            f"{directory}: no record of the games this model was fitted on "
+            f"({SEEN_GAMES}), so no evaluation of it could be trusted; fit it again "
+            "with `halftime run` or `halftime train`"
+        )
+    try:
+        seen = frozenset(str(game) for game in load_arrays(seen_path)["game_id"])
+    except KeyError:
+        raise DataError(f"{seen_path}: has no game_id array") from None
+    assert forecaster.cutoff_ is not None
+    if conformal.quantiles_ is None or len(conformal.quantiles_) != forecaster.horizon:
+        raise DataError(
+            f"{directory}: the intervals cover a different number of minutes than "
+            f"the model's horizon of {forecaster.horizon}"
+        )
+    return TrainedModel(directory.name, forecaster, conformal, {}, seen)
 
 
 def run_manifest(models_dir: Path) -> dict[str, Any]:

@@ -8,7 +8,10 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 
-from halftime.errors import ConfigError
+import numpy as np
+
+from halftime.dataset import GameSet
+from halftime.errors import ConfigError, DataError, HalftimeError
 from halftime.forecasters.base import Forecaster, read_manifest
 
 _REGISTRY: dict[str, str] = {
@@ -36,9 +39,46 @@ def forecaster_class(kind: str) -> type[Forecaster]:
 
 
 def load_forecaster(directory: Path) -> Forecaster:
-    """Load any forecaster saved with :meth:`Forecaster.save` (no unpickling)."""
+    """Load any forecaster saved with :meth:`Forecaster.save` (no unpickling).
+
+    The loaded forecaster forecasts one flat game as a check that its files agree
+    with each other; damaged or inconsistent files raise :class:`DataError`.
+    """
     manifest = read_manifest(directory)
-    return forecaster_class(str(manifest["kind"])).load(directory)
+    kind = str(manifest["kind"])
+    cls = forecaster_class(kind)
+    try:
+        forecaster = cls.load(directory)
+        assert forecaster.cutoff_ is not None
+        flat = GameSet.from_patterns(
+            np.zeros((1, forecaster.cutoff_)), horizon=forecaster.horizon
+        )
+        finite = bool(np.isfinite(forecaster.predict(flat)).all())
+    except ConfigError as error:
+        raise DataError(
+            f"{directory}: the saved {kind} config is refused: {error}"
+        ) from None
+    except HalftimeError:
+        raise
+    except (
+        KeyError,
+        TypeError,
+        ValueError,
+        RuntimeError,
+        IndexError,
+        AttributeError,
+        AssertionError,
+    ) as error:
+        raise DataError(
+            f"{directory}: the {kind} model files are damaged or inconsistent "
+            f"({error.__class__.__name__}: {error}); fit the model again"
+        ) from None
+    if not finite:
+        raise DataError(
+            f"{directory}: the {kind} model forecasts a non-finite margin; its files "
+            "are damaged, fit the model again"
+        )
+    return forecaster
 
 
 __all__ = ["KINDS", "Forecaster", "forecaster_class", "load_forecaster"]

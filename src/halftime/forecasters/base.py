@@ -153,6 +153,11 @@ class Forecaster(abc.ABC):
         """The forecaster's options, as JSON-ready values."""
 
     @classmethod
+    def option_names(cls) -> list[str]:
+        """Names of the options :meth:`from_config` accepts, for error messages."""
+        return []
+
+    @classmethod
     @abc.abstractmethod
     def from_config(cls, config: dict[str, Any]) -> Self:
         """Build an unfitted forecaster from :meth:`config_dict` output."""

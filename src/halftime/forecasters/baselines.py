@@ -8,12 +8,13 @@ leads shrink a little and the home side gains a little as the half goes on.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from typing import Any, Self
 
 import numpy as np
 
 from halftime.dataset import FloatArray, GameSet
+from halftime.errors import ConfigError
 from halftime.forecasters.base import Forecaster
 
 
@@ -50,8 +51,8 @@ class MeanReversionConfig:
     ridge: float = 0.0
 
     def __post_init__(self) -> None:
-        if self.ridge < 0:
-            raise ValueError(f"ridge must be >= 0; got {self.ridge}")
+        if not isinstance(self.ridge, int | float) or not self.ridge >= 0:
+            raise ConfigError(f"ridge must be a number >= 0; got {self.ridge!r}")
 
 
 class MeanReversion(Forecaster):
@@ -71,6 +72,10 @@ class MeanReversion(Forecaster):
 
     def config_dict(self) -> dict[str, Any]:
         return asdict(self.config)
+
+    @classmethod
+    def option_names(cls) -> list[str]:
+        return [option.name for option in fields(MeanReversionConfig)]
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> Self:

@@ -16,7 +16,7 @@ other big leads; with ``level_weight=0`` the method is the paper's, shape only.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any, Literal, Self
 
@@ -107,6 +107,10 @@ class Dejavu(Forecaster):
 
     def config_dict(self) -> dict[str, Any]:
         return asdict(self.config)
+
+    @classmethod
+    def option_names(cls) -> list[str]:
+        return [option.name for option in fields(DejavuConfig)]
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> Self:

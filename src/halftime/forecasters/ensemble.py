@@ -116,6 +116,10 @@ class Ensemble(Forecaster):
         return {"weights": self.config.weights, "members": sorted(self.members)}
 
     @classmethod
+    def option_names(cls) -> list[str]:
+        return ["weights"]
+
+    @classmethod
     def from_config(cls, config: dict[str, Any]) -> Self:
         return cls(config=EnsembleConfig(weights=config.get("weights")))
 

@@ -365,6 +365,11 @@ class NeuralForecaster(Forecaster, Generic[ConfigT]):
         return {"network": asdict(self.config), "training": asdict(self.training)}
 
     @classmethod
+    def option_names(cls) -> list[str]:
+        network = [option.name for option in fields(cls.config_class)]
+        return network + [option.name for option in fields(TrainingConfig)]
+
+    @classmethod
     def from_config(cls, config: dict[str, Any]) -> Self:
         network = _build_dataclass(
             cls.config_class, config.get("network", {}), cls.kind
