@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from halftime.ingest import NoGamesError, QualityReport, ingest
+
 FIXTURES = Path(__file__).parent / "fixtures"
 HEADER = (
     "GAME_ID,EVENTNUM,EVENTMSGTYPE,EVENTMSGACTIONTYPE,PERIOD,WCTIMESTRING,"
@@ -75,6 +77,13 @@ def write_gamelog(
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines) + "\n")
     return path
+
+
+def rejected_report(source: Path | Sequence[Path]) -> QualityReport:
+    """Ingest a source that must give no game; return the report of why."""
+    with pytest.raises(NoGamesError, match="no game accepted") as caught:
+        ingest(source, progress=False, workers=1)
+    return caught.value.report
 
 
 SIMPLE_GAME: list[Event] = [

@@ -12,7 +12,7 @@ from halftime.errors import DataError
 from halftime.ingest import ingest, parse_clock
 from halftime.ingest.clock import elapsed_seconds, parse_clock_column
 
-from .conftest import MADE_SHOT, game_rows, write_csv
+from .conftest import MADE_SHOT, game_rows, rejected_report, write_csv
 
 CASES = [
     ("12:00", 1, 720.0),
@@ -42,7 +42,23 @@ def test_the_column_parser_agrees_with_the_scalar_one() -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "period"), [("", 1), ("  ", 1), ("abc", 1), ("12:01", 1), ("5:30", 5)]
+    ("text", "period"),
+    [
+        ("", 1),
+        ("  ", 1),
+        ("abc", 1),
+        ("12:01", 1),
+        ("5:30", 5),
+        ("700", 1),
+        ("12M00", 1),
+        ("1:2", 1),
+        ("PT5:07", 1),
+        ("5:07S", 1),
+        ("60", 1),
+        ("0:00.", 1),
+        ("1e2", 1),
+        ("12:00:00", 1),
+    ],
 )
 def test_an_empty_or_impossible_clock_is_an_error_not_zero(
     text: str, period: int
@@ -89,3 +105,18 @@ def test_rows_with_an_empty_clock_are_dropped_counted_and_flagged(
     assert "unusable_rows" in result.games["flags"].iloc[0]
     # The unplaced basket is not taken as scored at 12:00 (or anywhere).
     assert result.games["margin"].iloc[0][:3] == [0, 0, 4]
+
+
+def test_a_game_whose_every_clock_is_unreadable_is_rejected_with_the_count(
+    tmp_path: Path,
+) -> None:
+    rows = game_rows("0021800201", [(MADE_SHOT, 1, "11:00", "0 - 2")])
+    rows = [
+        row.replace(",12:00,", ",700,").replace(",11:00,", ",12M00,") for row in rows
+    ]
+    rows = [row.replace(",0:00,", ",x,") for row in rows]
+    path = write_csv(tmp_path / "vanish.csv", rows)
+
+    (rejected,) = rejected_report(path).rejected
+    assert (rejected.game_id, rejected.kind) == ("0021800201", "no_usable_rows")
+    assert f"{len(rows)} row(s) with an unreadable clock" in rejected.detail

@@ -10,6 +10,8 @@ from halftime.errors import DataError
 from halftime.ingest import ingest, normalize_game_id
 from halftime.ingest.ids import season_of, season_type_of
 
+from .conftest import rejected_report
+
 
 @pytest.mark.parametrize(
     ("written", "expected"),
@@ -27,8 +29,11 @@ def test_every_spelling_of_an_id_is_the_same_game(
     assert normalize_game_id(written) == expected
 
 
-@pytest.mark.parametrize("written", ["2180105X", "", None, "12345678901", 0, True])
-def test_an_id_that_is_not_ten_digits_is_refused_with_its_value(
+@pytest.mark.parametrize(
+    "written",
+    ["2180105X", "", None, "12345678901", 0, True, "1", 1, "1801052", "00021801052"],
+)
+def test_an_id_shorter_than_eight_or_longer_than_ten_digits_is_refused_with_its_value(
     written: object,
 ) -> None:
     with pytest.raises(DataError, match=repr(written).replace("(", r"\(")):
@@ -73,12 +78,11 @@ def test_a_bad_id_rejects_its_rows_with_the_value(fixtures: Path) -> None:
     assert result.report.dropped_rows == {"bad game id": 1}
 
 
-def test_a_file_of_only_bad_ids_gives_no_games_and_says_so(tmp_path: Path) -> None:
+def test_a_file_of_only_bad_ids_is_an_error_that_says_so(tmp_path: Path) -> None:
     path = tmp_path / "bad.csv"
     rows = (Path(__file__).parent / "fixtures" / "p7_ids.csv").read_text().splitlines()
     path.write_text("\n".join([rows[0], rows[-1]]) + "\n")
 
-    result = ingest(path, progress=False, workers=1)
+    report = rejected_report(path)
 
-    assert result.games.empty
-    assert [r.game_id for r in result.report.rejected] == ["2180105X"]
+    assert [r.game_id for r in report.rejected] == ["2180105X"]

@@ -32,7 +32,7 @@ def test_margins_run_to_the_last_whole_minute(tmp_path: Path) -> None:
     ]
     path = write_csv(tmp_path / "live.csv", live_rows(events, n_periods=2))
 
-    game = read_live_game(path)
+    game = read_live_game(path, max_gap_seconds=300)  # sparse rows, on purpose
 
     assert game.game_id == LIVE
     assert game.elapsed_seconds == 1085.0
@@ -62,6 +62,51 @@ def test_a_file_without_rows_is_no_play_by_play(tmp_path: Path) -> None:
     path.write_text(HEADER + "\n")
 
     with pytest.raises(DataError, match=f"no play-by-play for game {LIVE}"):
+        read_live_game(path)
+
+
+def test_a_game_with_no_score_yet_has_zero_margins_so_far(tmp_path: Path) -> None:
+    events = [(2, 1, "11:41", ""), (4, 1, "10:50", ""), (2, 1, "9:30", "")]
+    path = write_csv(tmp_path / "early.csv", live_rows(events, n_periods=1))
+
+    game = read_live_game(path)
+
+    assert game.elapsed_seconds == 150.0
+    assert game.margins.tolist() == [0, 0, 0]
+
+
+def test_a_file_whose_every_clock_is_unreadable_says_why(tmp_path: Path) -> None:
+    rows = [row.replace(",12:00,", ",x,") for row in live_rows([], n_periods=1)]
+    path = write_csv(tmp_path / "bad.csv", rows)
+
+    with pytest.raises(DataError, match=f"game {LIVE}: no_usable_rows.*clock"):
+        read_live_game(path)
+
+
+def test_a_stretch_of_three_minutes_without_rows_is_a_gap(
+    tmp_path: Path,
+) -> None:
+    events = [(2, 1, f"{m}:00", "") for m in range(11, 0, -1) if m not in (5, 4)]
+    path = write_csv(tmp_path / "gap.csv", live_rows(events, n_periods=1))
+
+    with pytest.raises(DataError, match=r"game time 6:00-9:00 \(minutes 7-9\)"):
+        read_live_game(path)
+
+
+def test_rows_that_stop_well_before_the_cutoff_minute_are_refused(
+    tmp_path: Path,
+) -> None:
+    # Rows every 30 s to 15:51, then the next at 18:13: the margin at minute 18
+    # would be 129 s old.
+    times = [*range(30, 960, 30), 951, 1093, 1110]
+    events = [
+        (2, 1 + t // 720, f"{(720 - t % 720) // 60}:{(720 - t % 720) % 60:02d}", "")
+        for t in sorted(set(times))
+    ]
+    events.insert(0, (MADE_SHOT, 1, "11:45", "0 - 2"))
+    path = write_csv(tmp_path / "stale.csv", live_rows(events, n_periods=2))
+
+    with pytest.raises(DataError, match="15:51 and the cutoff minute 18:00"):
         read_live_game(path)
 
 

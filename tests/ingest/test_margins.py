@@ -10,7 +10,14 @@ import pytest
 
 from halftime.ingest import ingest
 
-from .conftest import FREE_THROW, MADE_SHOT, SIMPLE_GAME, game_rows, write_csv
+from .conftest import (
+    FREE_THROW,
+    MADE_SHOT,
+    SIMPLE_GAME,
+    game_rows,
+    rejected_report,
+    write_csv,
+)
 
 
 def only_game(path: Path) -> dict[str, Any]:
@@ -128,20 +135,18 @@ def test_a_jump_of_more_than_three_points_is_flagged(tmp_path: Path) -> None:
 def test_a_game_ending_at_3_10_of_period_2_has_no_halftime_label(
     fixtures: Path,
 ) -> None:
-    result = ingest(fixtures / "p8_no_end_of_period_2.csv", progress=False, workers=1)
+    report = rejected_report(fixtures / "p8_no_end_of_period_2.csv")
 
-    assert result.games.empty
-    (rejected,) = result.report.rejected
+    (rejected,) = report.rejected
     assert rejected.game_id == "0021800007"
     assert rejected.kind == "no_end_of_period_2"
     assert "3:10 of period 2" in rejected.detail
 
 
 def test_a_game_without_period_2_is_rejected(fixtures: Path) -> None:
-    result = ingest(fixtures / "p8_no_period_2.csv", progress=False, workers=1)
+    report = rejected_report(fixtures / "p8_no_period_2.csv")
 
-    assert result.games.empty
-    assert [i.kind for i in result.report.rejected] == ["no_events_in_period_2"]
+    assert [i.kind for i in report.rejected] == ["no_events_in_period_2"]
 
 
 def test_a_game_complete_only_through_halftime_keeps_25_margins(
@@ -184,12 +189,36 @@ def test_many_games_in_one_file_come_out_sorted_by_id(
     assert all(m[48] == 2 for m in result.games["margin"])
 
 
-def test_a_game_without_any_basket_is_level_not_an_error(tmp_path: Path) -> None:
+def test_a_game_whose_scores_sit_on_no_scoring_event_is_rejected_not_0_0(
+    tmp_path: Path,
+) -> None:
     rows = game_rows("0021800306", [])
     rows[0] = rows[0].replace(",,,,,", ",,,,0 - 2,2")  # a stray score on the start row
     path = write_csv(tmp_path / "scoreless.csv", rows)
 
-    game = only_game(path)
+    (rejected,) = rejected_report(path).rejected
+    assert (rejected.game_id, rejected.kind) == ("0021800306", "no_scoring_events")
 
-    assert game["margin"] == [0] * 49
-    assert "nonscoring_row_score" in game["flags"]
+
+def test_a_game_with_no_score_before_halftime_is_rejected(tmp_path: Path) -> None:
+    events = [(MADE_SHOT, 3, "11:00", "0 - 2")]
+    path = write_csv(tmp_path / "late.csv", game_rows("0021800307", events))
+
+    (rejected,) = rejected_report(path).rejected
+    assert rejected.kind == "no_score_before_halftime"
+
+
+def test_an_unreadable_event_type_is_reported_with_row_and_value(
+    tmp_path: Path,
+) -> None:
+    rows = game_rows("0021800308", SIMPLE_GAME)
+    rows[2] = rows[2].replace(",1,0,1,", ",,0,1,", 1)  # blank type on a basket
+    rows[3] = rows[3].replace(",13,0,", ",End,0,", 1)  # text type
+    path = write_csv(tmp_path / "types.csv", rows)
+
+    result = ingest(path, progress=False, workers=1)
+
+    assert result.report.dropped_rows == {"unreadable event type": 2}
+    (flag,) = [i for i in result.report.flagged if i.kind == "unusable_rows"]
+    assert "data row 3 (None)" in flag.detail
+    assert "data row 4 ('End')" in flag.detail

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gzip
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -130,18 +133,74 @@ def test_a_game_absent_from_the_logs_and_a_tied_final_are_flagged(
     assert result.games["flags"].iloc[0] == ["not_in_gamelog", "tied_final"]
 
 
-def test_a_game_in_two_files_keeps_the_first_and_reports_the_second(
+def test_of_two_differing_copies_the_complete_one_wins_whatever_the_order(
     tmp_path: Path,
 ) -> None:
+    # A halftime snapshot (periods 1-2 only) sorts before the complete copy.
+    snapshot = write_csv(
+        tmp_path / "a_snapshot.csv", game_rows(GAME, SIMPLE_GAME[:3], n_periods=2)
+    )
+    full = write_csv(tmp_path / "z_full.csv", game_rows(GAME, SIMPLE_GAME))
+
+    result = ingest([snapshot, full], progress=False, workers=1)
+
+    (game,) = result.games.to_dict("records")
+    assert len(game["margin"]) == 49
+    assert game["margin"][48] == 2
+    assert "conflicting_copies" in game["flags"]
+    assert "incomplete_after_halftime" not in game["flags"]
+    (rejected,) = result.report.rejected
+    assert (rejected.kind, rejected.source) == ("duplicate_game", str(snapshot))
+    assert "conflicting copies" in rejected.detail
+    assert str(full) in rejected.detail
+
+
+def test_identical_copies_keep_the_first_and_report_the_other(tmp_path: Path) -> None:
     first = write_csv(tmp_path / "a.csv", game_rows(GAME, SIMPLE_GAME))
-    second = write_csv(tmp_path / "b.csv", game_rows(GAME, SIMPLE_GAME[:1]))
+    second = write_csv(tmp_path / "b.csv", game_rows(GAME, SIMPLE_GAME))
 
     result = ingest([first, second], progress=False, workers=1)
 
-    assert len(result.games) == 1
-    assert result.games["margin"].iloc[0][48] == 2
+    assert result.games["flags"].iloc[0] == []
     (rejected,) = result.report.rejected
     assert (rejected.kind, rejected.source) == ("duplicate_game", str(second))
+    assert rejected.detail == f"identical copy; kept the one in {first}"
+
+
+def test_a_copy_rejected_in_one_file_is_a_duplicate_when_another_is_kept(
+    tmp_path: Path,
+) -> None:
+    cut = write_csv(tmp_path / "a.csv", game_rows(GAME, SIMPLE_GAME[:2], 1))
+    full = write_csv(tmp_path / "b.csv", game_rows(GAME, SIMPLE_GAME))
+
+    result = ingest([cut, full], progress=False, workers=1)
+
+    assert len(result.games) == 1
+    (rejected,) = result.report.rejected
+    assert rejected.kind == "duplicate_game"
+    assert "no_events_in_period_2" in rejected.detail
+
+
+def test_default_workers_run_from_code_piped_to_python(season_dir: Path) -> None:
+    # Two files, so the default (two worker processes) is used.
+    write_csv(season_dir / "pbp" / "more.csv", game_rows("0021800103", SIMPLE_GAME))
+    code = (
+        "from pathlib import Path\n"
+        "from halftime.ingest import ingest\n"
+        f"result = ingest(Path({str(season_dir)!r}), progress=False)\n"
+        "print(len(result.games))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-"],
+        input=code,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "3"
 
 
 def test_two_worker_processes_give_the_same_table(season_dir: Path) -> None:
@@ -211,3 +270,76 @@ def test_a_table_without_dates_round_trips(tmp_path: Path) -> None:
     assert games["date"].isna().all()
     assert games["official_home_final"].isna().all()
     assert games["margin"].iloc[0] == result.games["margin"].iloc[0]
+
+
+def _log_lines(path: Path) -> list[str]:
+    return path.read_text().splitlines()
+
+
+def test_every_game_log_in_the_folder_is_read_whatever_its_name(
+    season_dir: Path,
+) -> None:
+    logs = season_dir / "gamelogs"
+    (logs / "log-2019.csv").rename(logs / "leaguegamelog_2018-19.csv")
+
+    games = ingest(season_dir, progress=False, workers=1).games
+
+    assert games["home_team"].tolist() == ["BOS", "GSW"]
+
+
+def test_an_empty_gamelogs_folder_is_a_warning(season_dir: Path) -> None:
+    for file in (season_dir / "gamelogs").iterdir():
+        file.unlink()
+
+    report = ingest(season_dir, progress=False, workers=1).report
+
+    assert any("no game-log file in this folder" in w for w in report.warnings)
+
+
+def test_bad_dates_and_points_in_a_log_are_flagged(season_dir: Path) -> None:
+    log = season_dir / "gamelogs" / "log-2019.csv"
+    lines = _log_lines(log)
+    lines[1] = lines[1].replace("2018-10-16", "16/10/2018")  # home row of GAME
+    lines[4] = lines[4].rsplit(",", 1)[0] + ",nine"  # away row of the second game
+    log.write_text("\n".join(lines) + "\n")
+
+    result = ingest(season_dir, progress=False, workers=1)
+
+    games = result.games.set_index("game_id")
+    assert pd.isna(games.at[GAME, "date"])
+    assert "gamelog_bad_date" in games.at[GAME, "flags"]
+    assert "gamelog_bad_points" in games.at["0021800101", "flags"]
+    assert pd.isna(games.at["0021800101", "official_away_final"])
+    details = [i.detail for i in result.report.flagged if i.kind.startswith("gamelog")]
+    assert any("'16/10/2018'" in d and "data row 1" in d for d in details)
+
+
+def test_two_logs_that_disagree_on_a_game_are_flagged(season_dir: Path) -> None:
+    write_gamelog(
+        season_dir / "gamelogs" / "other.csv",
+        [(GAME, "2018-10-16", "BOS", "PHI", 6, 5)],
+    )
+
+    games = ingest(season_dir, progress=False, workers=1).games.set_index("game_id")
+
+    assert "gamelog_conflict" in games.at[GAME, "flags"]
+
+
+def test_a_bad_game_id_in_a_log_names_the_file_and_row(season_dir: Path) -> None:
+    log = season_dir / "gamelogs" / "log-2019.csv"
+    lines = _log_lines(log)
+    lines[3] = lines[3].replace("0021800101", "abc")
+    log.write_text("\n".join(lines) + "\n")
+
+    with pytest.raises(DataError, match=r"log-2019\.csv, data row 3: game id 'abc'"):
+        ingest(season_dir, progress=False, workers=1)
+
+
+def test_a_truncated_gzip_log_names_the_file(season_dir: Path) -> None:
+    log = season_dir / "gamelogs" / "log-2019.csv"
+    packed = gzip.compress(log.read_bytes())
+    log.unlink()
+    (season_dir / "gamelogs" / "log-2019.csv.gz").write_bytes(packed[:60])
+
+    with pytest.raises(DataError, match=r"log-2019\.csv\.gz: cannot read the game"):
+        ingest(season_dir, progress=False, workers=1)

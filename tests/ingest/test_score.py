@@ -10,7 +10,10 @@ import pytest
 
 from halftime.errors import DataError
 from halftime.ingest import ingest
+from halftime.ingest.running import _per_game_cummax
 from halftime.ingest.score import parse_scores
+
+from .conftest import MADE_SHOT, SIMPLE_GAME, game_rows, write_csv
 
 
 def test_score_is_away_first_and_margin_is_home_minus_away() -> None:
@@ -72,3 +75,56 @@ def test_tie_blank_and_none_never_reach_a_margin_as_nan(fixtures: Path) -> None:
     assert margin[:4] == [0, 2, 0, 0]
     assert all(isinstance(value, int) for value in margin)
     assert result.games["flags"].iloc[0] == ["incomplete_after_halftime"]
+
+
+@pytest.mark.parametrize("huge", ["150000", "99999999999999999999", "401"])
+def test_an_implausible_score_rejects_its_game_and_leaves_the_next_alone(
+    tmp_path: Path, huge: str
+) -> None:
+    corrupt = [(MADE_SHOT, 1, "11:00", "0 - 2"), (MADE_SHOT, 1, "10:00", f"0 - {huge}")]
+    alone = write_csv(tmp_path / "b.csv", game_rows("0021800002", SIMPLE_GAME))
+    both = write_csv(
+        tmp_path / "ab.csv",
+        game_rows("0021800001", corrupt) + game_rows("0021800002", SIMPLE_GAME),
+    )
+
+    result = ingest(both, progress=False, workers=1)
+
+    expected = ingest(alone, progress=False, workers=1).games
+    assert result.games["margin"].tolist() == expected["margin"].tolist()
+    (rejected,) = result.report.rejected
+    assert (rejected.game_id, rejected.kind) == ("0021800001", "implausible_score")
+    assert f"data row 3 (SCORE 0 - {int(huge)}" in rejected.detail
+
+
+def test_running_maxima_restart_at_each_game_whatever_the_values() -> None:
+    values = np.array([0.0, 1e6, 5.0, 3.0, 1e20, 2.0])
+    game = np.array([0, 0, 1, 1, 2, 3])
+
+    running = _per_game_cummax(values, game)
+
+    assert running.tolist() == [0.0, 1e6, 5.0, 5.0, 1e20, 2.0]
+
+
+@pytest.mark.parametrize(
+    ("margin_text", "message"),
+    [("abc", "not a whole number or TIE"), ("2.0", "not a whole number or TIE")],
+)
+def test_an_unreadable_scoremargin_is_an_error_not_ignored(
+    tmp_path: Path, margin_text: str, message: str
+) -> None:
+    rows = game_rows("0021800001", SIMPLE_GAME)
+    rows[1] = rows[1].rsplit(",", 1)[0] + f",{margin_text}"
+    path = write_csv(tmp_path / "m.csv", rows)
+
+    with pytest.raises(DataError, match=rf"game 0021800001, data row 2: .*{message}"):
+        ingest(path, progress=False, workers=1)
+
+
+def test_a_scoremargin_without_a_score_is_an_error(tmp_path: Path) -> None:
+    rows = game_rows("0021800001", SIMPLE_GAME)
+    rows[0] = rows[0] + "5"  # start row: blank SCORE, SCOREMARGIN 5
+    path = write_csv(tmp_path / "m.csv", rows)
+
+    with pytest.raises(DataError, match="data row 1: SCOREMARGIN is written but SCORE"):
+        ingest(path, progress=False, workers=1)

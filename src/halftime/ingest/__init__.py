@@ -13,7 +13,7 @@ Public API:
 from halftime.ingest.clock import parse_clock
 from halftime.ingest.ids import normalize_game_id
 from halftime.ingest.live import LiveGame, read_live_game
-from halftime.ingest.pipeline import ingest
+from halftime.ingest.pipeline import NoGamesError, ingest
 from halftime.ingest.quality import QualityReport
 from halftime.ingest.storage import (
     GAMES_COLUMNS,
@@ -26,6 +26,7 @@ __all__ = [
     "GAMES_COLUMNS",
     "IngestResult",
     "LiveGame",
+    "NoGamesError",
     "QualityReport",
     "ingest",
     "normalize_game_id",

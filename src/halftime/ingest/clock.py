@@ -10,6 +10,7 @@ taken as 0: the row cannot be placed in time and is reported as unusable.
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Final
 
@@ -26,17 +27,32 @@ from halftime.constants import (
 )
 from halftime.errors import DataError
 
-CLOCK_PATTERN: Final = r"^(?:PT)?(?:(\d+)[:M])?(\d+(?:\.\d*)?)S?$"
-"""``M:SS``, ``MM:SS.f``, ``SS.f`` and ``PT<M>M<S.ff>S``; minutes are optional."""
+CLOCK_PATTERN: Final = (
+    r"^(?:(?P<m1>\d{1,2}):(?P<s1>\d{2}(?:\.\d+)?)"
+    r"|(?P<s2>\d{1,2}(?:\.\d+)?)"
+    r"|PT(?:(?P<m3>\d{1,2})M)?(?P<s3>\d{1,2}(?:\.\d+)?)S)$"
+)
+"""Exactly ``M:SS`` or ``MM:SS`` (optional ``.d+`` tenths), bare seconds ``SS(.d+)``
+under 60, or ISO ``PT#M#(.##)S``. Anything else (``700``, ``12M00``, ``1:2``,
+``PT5:07``, ``5:07S``) is not a clock: the row is unusable, not guessed."""
 
 MAX_PERIOD: Final = 20
 """Highest period accepted (no NBA game has gone past six overtimes, period 10)."""
 
 _CLOCK = re.compile(CLOCK_PATTERN)
-_NAMED_PATTERN: Final = (
-    r"^(?:PT)?(?:(?P<minutes>\d+)[:M])?(?P<seconds>\d+(?:\.\d*)?)S?$"
-)
-_ACCEPTED = "accepted: 12:00, 5:07, 00:51.6, 51.6 or PT11M42.00S"
+_ACCEPTED = "accepted: 12:00, 5:07, 00:51.6, 51.6 (under 60) or PT11M42.00S"
+
+
+def _clock_seconds(text: str) -> float:
+    """Seconds written by one clock text; NaN when it is not an accepted clock."""
+    match = _CLOCK.match(text.strip())
+    if match is None:
+        return math.nan
+    minutes = match.group("m1") or match.group("m3")
+    seconds = float(match.group("s1") or match.group("s2") or match.group("s3"))
+    if seconds >= 60:
+        return math.nan
+    return (int(minutes) if minutes else 0) * 60 + seconds
 
 
 def period_seconds(period: int) -> int:
@@ -65,19 +81,15 @@ def parse_clock(text: str, period: int) -> float:
     Raises
     ------
     DataError
-        If the text is empty, not a clock, has 60 seconds or more after the
-        minutes, or exceeds the length of the period.
+        If the text is empty, not one of the accepted clock formats (60
+        seconds or more is never accepted), or exceeds the length of the period.
     """
     length = period_seconds(period)
-    match = _CLOCK.match(str(text).strip())
-    if match is None:
+    remaining = _clock_seconds(str(text))
+    if math.isnan(remaining):
         raise DataError(
             f"clock {text!r} in period {period} is not a clock; {_ACCEPTED}"
         )
-    minutes, seconds = match.group(1), float(match.group(2))
-    if minutes is not None and seconds >= 60:
-        raise DataError(f"clock {text!r} has {seconds:g} seconds; {_ACCEPTED}")
-    remaining = (int(minutes) if minutes is not None else 0) * 60 + seconds
     if remaining > length:
         raise DataError(
             f"clock {text!r} exceeds the {length // 60}-minute period {period}"
@@ -143,17 +155,9 @@ def parse_clock_column(
     if isinstance(clock, pa.ChunkedArray):
         clock = clock.combine_chunks()
     encoded = pc.dictionary_encode(clock.cast(pa.string()))
-    text = pc.utf8_trim_whitespace(encoded.dictionary)
-    parts = pc.extract_regex(text, pattern=_NAMED_PATTERN)
-    minutes_text = pc.struct_field(parts, "minutes")
-    minutes_text = pc.if_else(pc.equal(minutes_text, ""), None, minutes_text)
-    minutes = _to_float(minutes_text)
-    seconds = _to_float(pc.struct_field(parts, "seconds"))
-    has_minutes = ~np.isnan(minutes)
-    with np.errstate(invalid="ignore"):
-        too_many_seconds = has_minutes & (seconds >= 60)
-    by_value = np.where(
-        too_many_seconds, np.nan, np.where(has_minutes, minutes, 0.0) * 60 + seconds
+    by_value = np.array(
+        [_clock_seconds(text) for text in encoded.dictionary.to_pylist()],
+        dtype=np.float64,
     )
     by_value = np.append(by_value, np.nan)  # the code of a null clock
     codes = encoded.indices.fill_null(len(by_value) - 1).to_numpy(zero_copy_only=False)
@@ -167,9 +171,3 @@ def parse_clock_column(
             | np.isnan(remaining)
         )
     return np.where(unusable, np.nan, remaining)
-
-
-def _to_float(values: pa.Array | pa.ChunkedArray) -> NDArray[np.float64]:
-    """Cast digit strings (null where absent) to a float array with NaN."""
-    floats = pc.cast(values, pa.float64())
-    return np.asarray(floats.to_numpy(zero_copy_only=False), dtype=np.float64)

@@ -1,11 +1,15 @@
 """Rows of one play-by-play table, cleaned and put in event order.
 
 A row needs a readable game id, period and clock to be placed in a game's timeline.
-Rows without them are counted by reason, and their game is rejected (unreadable id,
-reported with the value as written) or flagged ``unusable_rows`` (clock or period):
-an empty clock is never read as 0:00. The rows kept are ordered by game, period and
-elapsed time, keeping the feed's own order inside one second (``EVENTNUM`` is not
-chronological).
+Rows without them, or without a whole-number ``EVENTMSGTYPE``, are counted by
+reason: a row with an unreadable id is rejected with the value as written; a game
+with some unusable rows (clock, period or event type) is flagged ``unusable_rows``
+with the rows and values, and a game whose every row is unusable is rejected
+(``no_usable_rows``) with the count. An empty clock is never read as 0:00 and an
+empty event type never read as a type. A game with a team score above
+:data:`MAX_TEAM_SCORE` is rejected whole (``implausible_score``), naming the row.
+The rows kept are ordered by game, period and elapsed time, keeping the feed's own
+order inside one second (``EVENTNUM`` is not chronological).
 """
 
 from __future__ import annotations
@@ -34,6 +38,12 @@ DETAIL_ROWS: Final = 5
 KEY_STRIDE: Final = 10_000.0
 """More than any elapsed second count: ``game * KEY_STRIDE + seconds`` sorts by game."""
 _PERIOD_STRIDE: Final = 1_000  # > any period number
+_INT_LIMIT: Final = 2.0**31  # integers beyond this are not periods or types
+_UNREADABLE: Final = -(2**62)  # an event type that no file writes
+
+MAX_TEAM_SCORE: Final = 400
+"""Highest believable score of one team (the NBA record is 186): a larger score is
+a corrupt row, and its game is rejected (``implausible_score``)."""
 
 GAME_COLUMNS: Final = (
     "game_id",
@@ -45,9 +55,11 @@ GAME_COLUMNS: Final = (
     "away_final",
     "flags",
     "unfinished",
+    "n_events",
 )
 """Columns of a table's games; ``unfinished`` says why a game is not complete
-through its last period ("" when it is), for the pipeline to decide."""
+through its last period ("" when it is), for the pipeline to decide, and
+``n_events`` counts its usable rows (to choose between two copies of a game)."""
 
 LAST_PERIOD_UNFINISHED: Final = "last period not finished"
 
@@ -99,9 +111,10 @@ def order_events(
 ) -> tuple[Events, NDArray[np.object_]] | None:
     """Clean one table's rows and put them in event order.
 
-    Rows with an unreadable game id, clock or period are counted in ``outcome``
-    (and their games rejected or flagged); the rest are returned sorted by game,
-    period and elapsed time, file order inside one second. None if no row is left.
+    Rows with an unreadable game id, clock, period or event type are counted in
+    ``outcome`` (and their games rejected or flagged); the rest are returned sorted
+    by game, period and elapsed time, file order inside one second. None if no row
+    is left.
 
     Raises
     ------
@@ -129,7 +142,7 @@ def order_events(
 
     # Step 2: period, event type, clock and score of every row.
     period = _to_int(table.column("PERIOD"), default=0)
-    event_type = _to_int(table.column("EVENTMSGTYPE"), default=-1)
+    event_type = _to_int(table.column("EVENTMSGTYPE"), default=_UNREADABLE)
     remaining = parse_clock_column(table.column("PCTIMESTRING"), period)
     margin_column = (
         table.column("SCOREMARGIN") if "SCOREMARGIN" in table.column_names else None
@@ -138,25 +151,66 @@ def order_events(
     named = np.append(ids, "with an unreadable id")
     check_scores(scores, named[game_code], row_number, source)
 
-    unusable = np.isnan(remaining) & ~bad
+    # Step 3: games with an implausible score are rejected whole, naming the row;
+    # their rows never reach the vectorised steps that span games.
+    rejected = np.zeros(len(ids) + 1, dtype=bool)
+    with np.errstate(invalid="ignore"):
+        huge = ~bad & ((scores.home > MAX_TEAM_SCORE) | (scores.away > MAX_TEAM_SCORE))
+    for code in np.unique(game_code[huge]):
+        hits = np.flatnonzero(huge & (game_code == code))
+        i = int(hits[0])
+        rejected[code] = True
+        outcome.rejected.append(
+            GameIssue(
+                str(ids[code]),
+                issues.IMPLAUSIBLE_SCORE,
+                f"{len(hits)} row(s) with a team score above {MAX_TEAM_SCORE}, first "
+                f"at data row {row_number[i]} (SCORE "
+                f"{table.column('SCORE')[i].as_py()}, away - home)",
+                source,
+            )
+        )
+
+    # Step 4: rows that cannot be placed (clock, period) or typed (event type).
+    no_clock = np.isnan(remaining)
+    no_type = event_type == _UNREADABLE
+    unusable = (no_clock | no_type) & ~bad
     if unusable.any():
-        outcome.dropped_rows["unreadable clock or period"] += int(unusable.sum())
+        outcome.dropped_rows["unreadable clock or period"] += int(
+            (no_clock & ~bad).sum()
+        )
+        outcome.dropped_rows["unreadable event type"] += int(
+            (no_type & ~no_clock & ~bad).sum()
+        )
+        outcome.dropped_rows = +outcome.dropped_rows
+        type_text = table.column("EVENTMSGTYPE")
+        usable_rows = np.bincount(game_code[~bad & ~unusable], minlength=len(ids) + 1)
         for code in np.unique(game_code[unusable]):
-            rows = row_number[unusable & (game_code == code)]
+            if rejected[code]:
+                continue
+            rows = np.flatnonzero(unusable & (game_code == code))
+            detail = _unusable_detail(rows, no_clock, type_text, row_number)
+            if usable_rows[code] == 0:
+                rejected[code] = True
+                outcome.rejected.append(
+                    GameIssue(
+                        str(ids[code]),
+                        issues.NO_USABLE_ROWS,
+                        f"every row is unusable: {detail}",
+                        source,
+                    )
+                )
+                continue
             outcome.flagged.append(
                 GameIssue(
-                    str(ids[code]),
-                    issues.UNUSABLE_ROWS,
-                    f"{len(rows)} row(s) with an unreadable clock or period dropped, "
-                    f"data rows {rows[:DETAIL_ROWS].tolist()}",
-                    source,
+                    str(ids[code]), issues.UNUSABLE_ROWS, f"{detail} dropped", source
                 )
             )
-    keep = ~bad & ~unusable
+    keep = ~bad & ~unusable & ~rejected[game_code]
     if not keep.any():
         return None
 
-    # Step 3: stable order by (game, period, elapsed), file order inside a second.
+    # Step 5: stable order by (game, period, elapsed), file order inside a second.
     kept = np.flatnonzero(keep)
     elapsed_all = elapsed_seconds_array(period[kept], remaining[kept])
     # One key per row: game, then period, then elapsed; a stable sort keeps the
@@ -175,6 +229,34 @@ def order_events(
         away=scores.away[rows],
     )
     return ev, ids
+
+
+def _unusable_detail(
+    rows: NDArray[np.intp],
+    no_clock: NDArray[np.bool_],
+    type_text: pa.ChunkedArray,
+    row_number: NDArray[np.int64],
+) -> str:
+    """Say how many rows of a game are unusable, why, and quote a few."""
+    clock_rows = rows[no_clock[rows]]
+    type_rows = rows[~no_clock[rows]]
+    parts = []
+    if len(clock_rows):
+        parts.append(
+            f"{len(clock_rows)} row(s) with an unreadable clock or period, data rows "
+            f"{row_number[clock_rows[:DETAIL_ROWS]].tolist()}"
+        )
+    if len(type_rows):
+        values = pc.take(type_text, pa.array(type_rows[:DETAIL_ROWS])).to_pylist()
+        quoted = ", ".join(
+            f"data row {row_number[i]} ({value!r})"
+            for i, value in zip(type_rows[:DETAIL_ROWS], values, strict=True)
+        )
+        parts.append(
+            f"{len(type_rows)} row(s) whose EVENTMSGTYPE is not a whole number: "
+            f"{quoted}"
+        )
+    return "; ".join(parts)
 
 
 def _game_codes(
@@ -231,12 +313,17 @@ def _to_int(values: pa.ChunkedArray | pa.Array, default: int) -> NDArray[np.int6
     try:
         ints = pc.cast(values, pa.int64())
         out = np.asarray(ints.fill_null(default).to_numpy(zero_copy_only=False))
-        return out.astype(np.int64)
+        out = out.astype(np.int64)
+        return np.where(np.abs(out) < _INT_LIMIT, out, default)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         numbers = pd.to_numeric(
             pd.Series(values.to_pylist(), dtype=object), errors="coerce"
         ).to_numpy(dtype=np.float64, na_value=np.nan)
-        whole = np.isfinite(numbers) & (numbers == np.round(numbers))
+        whole = (
+            np.isfinite(numbers)
+            & (numbers == np.round(numbers))
+            & (np.abs(numbers) < _INT_LIMIT)
+        )
         return np.where(whole, numbers, default).astype(np.int64)
 
 

@@ -3,7 +3,9 @@
 A game id is ten digits: ``00``, one digit for the season type (``2`` regular season,
 ``4`` playoffs, ...), two digits for the year the season starts, and a five-digit game
 number. Spreadsheets and JSON lose the leading zeros (``21801052``) or wrap the id as
-text (``="0021801052"``); all of these name the same game ``0021801052``.
+text (``="0021801052"``); all of these name the same game ``0021801052``. Only the
+leading ``00`` can be lost that way, so eight to ten digits are accepted and padded to
+ten; a shorter or longer number (``1``, ``00021801052``) names no game and is refused.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from typing import Final
 from halftime.errors import DataError
 
 GAME_ID_DIGITS: Final = 10
+MIN_WRITTEN_DIGITS: Final = 8
+"""Fewest digits a written id may have: only the leading ``00`` may be lost."""
 
 SEASON_TYPES: Final = {
     "1": "preseason",
@@ -45,18 +49,22 @@ def normalize_game_id(value: object) -> str:
     Raises
     ------
     DataError
-        If the value is not a whole number of at most ten digits.
+        If the value is not a whole number of eight to ten digits (after the
+        spreadsheet wrapping is removed), or is zero.
     """
     if isinstance(value, bool) or value is None:
         raise DataError(f"game id {value!r} is not a game id; expected ten digits")
     text = str(value)
     match = _WRAPPER.match(text)
-    if match is None or len(match.group(1).lstrip("0")) > GAME_ID_DIGITS:
+    if match is None or not (
+        MIN_WRITTEN_DIGITS <= len(match.group(1)) <= GAME_ID_DIGITS
+    ):
         raise DataError(
-            f"game id {value!r} is not a game id; accepted: up to ten digits, "
-            'optionally quoted or written as ="0021801052"'
+            f"game id {value!r} is not a game id; accepted: ten digits, or eight or "
+            "nine with the leading zeros lost (21801052), optionally quoted or "
+            'written as ="0021801052"'
         )
-    digits = match.group(1).lstrip("0").rjust(GAME_ID_DIGITS, "0")
+    digits = match.group(1).rjust(GAME_ID_DIGITS, "0")
     if set(digits) == {"0"}:
         raise DataError(f"game id {value!r} is zero; expected a game's ten digits")
     return digits

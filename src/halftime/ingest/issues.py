@@ -11,6 +11,10 @@ NO_PERIOD_2: Final = "no_events_in_period_2"
 NO_END_OF_PERIOD_2: Final = "no_end_of_period_2"
 BAD_GAME_ID: Final = "bad_game_id"
 DUPLICATE: Final = "duplicate_game"
+IMPLAUSIBLE_SCORE: Final = "implausible_score"
+NO_USABLE_ROWS: Final = "no_usable_rows"
+NO_SCORING_EVENTS: Final = "no_scoring_events"
+NO_SCORE_BEFORE_HALFTIME: Final = "no_score_before_halftime"
 
 # Flags of a kept game (its ``flags`` column lists them).
 SCORE_DECREASE: Final = "score_decrease"
@@ -24,6 +28,7 @@ END_FROM_FINAL: Final = "end_inferred_from_final"
 FINAL_MISMATCH: Final = "final_mismatch"
 TIED_FINAL: Final = "tied_final"
 NOT_IN_GAMELOG: Final = "not_in_gamelog"
+CONFLICTING_COPIES: Final = "conflicting_copies"
 
 # Reasons a game is known but has no play-by-play at all (case P6).
 NO_PLAY_BY_PLAY: Final = "no_play_by_play"

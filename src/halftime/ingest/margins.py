@@ -19,8 +19,13 @@ score) and here (minutes and completeness):
   ``60*m`` seconds; minutes after the last event carry the last margin. The game
   starts 0-0, so ``margin(0) = 0``: a score stamped at 0 s counts toward minute 1
   and the game is flagged ``score_at_start``.
-* Rows whose clock or period cannot be read are dropped, counted and the game is
-  flagged ``unusable_rows`` (a clock is never taken as 0).
+* Rows whose clock, period or event type cannot be read are dropped, counted and
+  the game is flagged ``unusable_rows`` (a clock is never taken as 0); a game with
+  no usable row is rejected (``no_usable_rows``), and so is a game with a team
+  score above 400 (``implausible_score``), see :mod:`.events`.
+* A game that no recognised scoring row moves at or before halftime is rejected
+  (``no_scoring_events`` when scores are written only on other rows, else
+  ``no_score_before_halftime``): it is never kept as an invented 0 - 0.
 * Completeness: period ``p`` is complete when a later period has events, an
   end-of-period row (type 13) closes it, or its clock reaches 0:00. A game with no
   events in period 1 or 2, or whose period 2 is not complete, has no halftime label
@@ -36,7 +41,12 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from halftime.constants import OVERTIME_MINUTES, REGULATION_MINUTES, REGULATION_PERIODS
+from halftime.constants import (
+    HALFTIME_MINUTE,
+    OVERTIME_MINUTES,
+    REGULATION_MINUTES,
+    REGULATION_PERIODS,
+)
 from halftime.ingest import issues
 from halftime.ingest.events import (
     KEY_STRIDE,
@@ -78,7 +88,8 @@ def compute_table(raw: RawTable) -> TableOutcome:
     source = raw.source
     n_games = len(ids)
     running = running_scores(ev, ids, outcome, source)
-    lengths, unfinished, reasons = _completeness(ev, n_games, ids, outcome, source)
+    lengths, unfinished, reasons = _completeness(ev, n_games, ids, source)
+    _reject_scoreless(ev, running, lengths, ids, reasons, source)
     _fill_games(ev, running, lengths, unfinished, ids, outcome)
     outcome.rejected.extend(reasons)
     return outcome
@@ -88,7 +99,6 @@ def _completeness(
     ev: Events,
     n_games: int,
     ids: NDArray[np.object_],
-    outcome: TableOutcome,
     source: str,
 ) -> tuple[NDArray[np.int64], dict[int, str], list[GameIssue]]:
     """Margin length of every game if complete, 0 if rejected, and what is unfinished.
@@ -120,7 +130,8 @@ def _completeness(
     lengths = np.zeros(n_games, dtype=np.int64)
     unfinished: dict[int, str] = {}
     rejected: list[GameIssue] = []
-    for code in range(n_games):
+    has_rows = np.bincount(ev.game, minlength=n_games) > 0
+    for code in np.flatnonzero(has_rows).tolist():
         gid = str(ids[code])
         n = int(n_periods[code])
         if not present[code, 1]:
@@ -161,6 +172,45 @@ def _completeness(
                 "no end-of-period row"
             )
     return lengths, unfinished, rejected
+
+
+def _reject_scoreless(
+    ev: Events,
+    running: Running,
+    lengths: NDArray[np.int64],
+    ids: NDArray[np.object_],
+    rejected: list[GameIssue],
+    source: str,
+) -> None:
+    """Reject kept games that no recognised scoring row moves before halftime.
+
+    A real first half has dozens of scoring rows; a game without one would be kept
+    as 0 - 0 from invented values. ``lengths`` is set to 0 for the games rejected.
+    """
+    n_games = len(ids)
+    halftime = HALFTIME_MINUTE * 60.0
+    scoring = np.bincount(running.game, minlength=n_games)
+    first_half = np.bincount(
+        running.game[ev.elapsed[running.position] <= halftime], minlength=n_games
+    )
+    written = np.bincount(ev.game[~np.isnan(ev.home)], minlength=n_games)
+    for code in np.flatnonzero((lengths > 0) & (first_half == 0)):
+        gid = str(ids[code])
+        if scoring[code] == 0 and written[code] > 0:
+            kind = issues.NO_SCORING_EVENTS
+            detail = (
+                f"{written[code]} row(s) write a score but none is a recognised "
+                "scoring event (EVENTMSGTYPE 1 made shot or 3 free throw; v3 "
+                "actions whose score changes)"
+            )
+        else:
+            kind = issues.NO_SCORE_BEFORE_HALFTIME
+            detail = (
+                "no scoring row at or before halftime (a real first half has dozens); "
+                "the game would be an invented 0 - 0"
+            )
+        rejected.append(GameIssue(gid, kind, detail, source))
+        lengths[code] = 0
 
 
 def _fill_games(
@@ -210,5 +260,6 @@ def _fill_games(
             "away_final": away_final[kept],
             "flags": [sorted(set(flags.get(gid, []))) for gid in kept_ids],
             "unfinished": [unfinished.get(int(code), "") for code in kept],
+            "n_events": np.bincount(ev.game, minlength=n_games)[kept],
         }
     )

@@ -21,8 +21,14 @@ import pandas as pd
 from halftime.constants import HALFTIME_MINUTE, REGULATION_MINUTES
 from halftime.ingest import issues
 from halftime.ingest.events import LAST_PERIOD_UNFINISHED
-from halftime.ingest.gamelogs import find_gamelogs, read_gamelogs
-from halftime.ingest.ids import season_start_year
+from halftime.ingest.gamelogs import (
+    GAMELOG_BAD_DATE,
+    GAMELOG_BAD_POINTS,
+    GAMELOG_CONFLICT,
+    find_gamelogs,
+    gamelog_files,
+    read_gamelogs_checked,
+)
 from halftime.ingest.issues import GameIssue
 from halftime.ingest.quality import QualityReport
 from halftime.ingest.storage import GAMES_COLUMNS, empty_games
@@ -30,6 +36,7 @@ from halftime.ingest.storage import GAMES_COLUMNS, empty_games
 logger = logging.getLogger(__name__)
 
 _FULL_GAME: Final = REGULATION_MINUTES + 1
+_LOG_FLAGS: Final = (GAMELOG_BAD_DATE, GAMELOG_BAD_POINTS, GAMELOG_CONFLICT)
 
 
 def join_gamelogs(
@@ -55,8 +62,24 @@ def join_gamelogs(
         logs = None
     else:
         report.gamelogs = str(path)
-        end_years = {season_start_year(gid) + 1 for gid in seen}
-        logs = read_gamelogs(path, end_years)
+        logs, log_issues = read_gamelogs_checked(path)
+        if not gamelog_files(path):
+            message = (
+                f"{path}: no game-log file in this folder (looked for *.csv, "
+                "*.csv.gz, *.csv.xz): dates unknown, teams unknown, official finals "
+                "not checked"
+            )
+            logger.warning(message)
+            report.warnings.append(message)
+            logs = None
+        else:
+            kept = set(games["game_id"])
+            report.flagged += [i for i in log_issues if i.game_id in kept]
+            report.warnings += [
+                f"game log, game {i.game_id} (no play-by-play kept): {i.detail}"
+                for i in log_issues
+                if i.game_id not in kept
+            ]
 
     n = len(games)
     if logs is not None:
@@ -84,6 +107,7 @@ def join_gamelogs(
         official_away_final=pd.array(official_away, dtype="Int64"),
     )
     _flag_against_logs(games, report, logs)
+    _add_flags(games, [i for i in report.flagged if i.kind in _LOG_FLAGS])
     if logs is not None:
         _list_missing(logs, report, seen)
     return games.loc[:, list(GAMES_COLUMNS)]
@@ -176,6 +200,22 @@ def _flag_against_logs(
         index=games.index,
         dtype=object,
     )
+
+
+def _add_flags(games: pd.DataFrame, found: list[GameIssue]) -> None:
+    """Add the kinds of ``found`` to the ``flags`` of their games."""
+    extra: dict[str, set[str]] = {}
+    for issue in found:
+        extra.setdefault(issue.game_id, set()).add(issue.kind)
+    if extra:
+        games["flags"] = pd.Series(
+            [
+                sorted(set(flags) | extra.get(gid, set()))
+                for gid, flags in zip(games["game_id"], games["flags"], strict=True)
+            ],
+            index=games.index,
+            dtype=object,
+        )
 
 
 def _list_missing(logs: pd.DataFrame, report: QualityReport, seen: set[str]) -> None:

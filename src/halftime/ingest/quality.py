@@ -20,15 +20,29 @@ from halftime.ingest.issues import GameIssue
 
 RULES: Final = (
     'Game ids: numbers, quoted text and spreadsheet text (="0021801052") are cleaned '
-    "to ten digits; anything else is rejected with its value (bad_game_id).",
+    "to ten digits; only the leading 00 may be lost (8 or 9 digits are padded); "
+    "anything else is rejected with its value (bad_game_id).",
+    "Files: a directory is searched for play-by-play, skipping gamelogs/ and files "
+    "halftime wrote itself (any data_quality.json; files under the splits/ of a "
+    "folder holding games.parquet; files under data/, models/ or results/ of a "
+    "folder whose data/games.parquet exists), each listed in the warnings. A "
+    "file without rows is listed (as a missing game when its name or parameters "
+    "name one, else as a warning). An ingest that accepts no game is an error.",
     "SCORE is read as AWAY - HOME; where SCOREMARGIN (home minus away, TIE = 0) is "
     "also written they must agree, otherwise ingest stops with an error naming the "
-    "row. Blank and None mean no new score.",
+    "row. Blank and None mean no new score. A written SCOREMARGIN that is not a "
+    "whole number or TIE, or that stands without a SCORE, is an error naming the row.",
+    "A team score above 400 rejects the game (implausible_score), naming the row; "
+    "no value of one game can reach another.",
     "Order: events are stably sorted by period and elapsed time, keeping the feed's "
     "row order inside one second; EVENTNUM is not used.",
     "Only made shots and free throws (EVENTMSGTYPE 1 and 3) move the score. A score "
     "written on another row is not applied; if it differs from the running score the "
-    "game is flagged nonscoring_row_score.",
+    "game is flagged nonscoring_row_score. In v3 JSON an action whose written score "
+    "changes is a scoring row (whatever its actionType vocabulary), except a period "
+    "start or end. A game with no scoring row at or before halftime is rejected "
+    "(no_scoring_events when scores are written on other rows only, else "
+    "no_score_before_halftime), never kept as 0 - 0.",
     "Each team's running score is the running maximum of its scores: a row that "
     "lowers a team's score is ignored for that team (flag score_decrease, with rows).",
     "A row adding more than 3 points to a team is flagged score_jump; a first score "
@@ -37,8 +51,11 @@ RULES: Final = (
     "event on a minute mark counts toward that minute; regulation periods last 12 "
     "minutes, overtimes 5. margin(0) = 0: a score stamped at 0 s counts toward "
     "minute 1 (flag score_at_start).",
-    "Rows whose clock or period cannot be read are dropped and counted, and the game "
-    "is flagged unusable_rows; an empty clock is never read as 0:00.",
+    "Rows whose clock, period or EVENTMSGTYPE cannot be read are dropped and counted, "
+    "and the game is flagged unusable_rows with the rows and values; a game whose "
+    "every row is unusable is rejected (no_usable_rows) with the count. Clocks "
+    "accepted: M:SS or MM:SS (optional tenths), bare seconds under 60, ISO "
+    "PT#M#.##S; an empty clock is never read as 0:00.",
     "A game whose last period has no end (no end-of-period row, clock not at 0:00) "
     "is taken as complete when its last score equals the official final and is not "
     "level (flag end_inferred_from_final); otherwise it is cut at halftime.",
@@ -54,9 +71,17 @@ RULES: Final = (
     "margins and is flagged final_mismatch with both scores; a game absent from the "
     "logs is flagged not_in_gamelog. A complete game ending level is flagged "
     "tied_final.",
-    "A game seen twice (in two files) keeps its first copy; the second is rejected as "
-    "duplicate_game. A game named by a file or log without rows is listed as missing "
-    "(no_play_by_play, or cancelled when its log rows have a blank WL).",
+    "A game in several files keeps its most complete copy (complete through its last "
+    "period, then more periods, minutes, rows; the first file on a tie); every other "
+    "copy is listed as duplicate_game, saying whether it is identical or conflicts "
+    "(the kept game is then flagged conflicting_copies). A game named by a file or "
+    "log without rows is listed as missing (no_play_by_play, or cancelled when its "
+    "log rows have a blank WL).",
+    "Game logs: every CSV of the gamelogs folder is read whatever its name. A "
+    "GAME_DATE that is not YYYY-MM-DD (gamelog_bad_date), a played game's PTS that "
+    "is not a whole number (gamelog_bad_points) and two logs disagreeing on a game "
+    "(gamelog_conflict) are flagged; an unreadable GAME_ID is an error naming the "
+    "file and row; an empty folder is a warning.",
     "Without game logs: season from game-id digits 4-5, date unknown (splits then "
     "order by game id inside a season), teams unknown.",
 )

@@ -9,7 +9,12 @@ Accepted, read by column name (extra columns are ignored):
   and with a single result set instead of a list (``.json`` or ``.json.gz``);
 * the JSON of the v3 endpoint, ``{"game": {"gameId": ..., "actions": [...]}}``,
   whose actions are turned into the same columns (the score written as
-  ``"AWAY - HOME"`` and the action type mapped to the v1 event type).
+  ``"AWAY - HOME"``; an action whose written score changes is a scoring row, see
+  :func:`_v3_event_types`).
+
+Anything else (a rowSet that is not a list of rows of the headers' length, actions
+that are not objects, CR-only line ends, binary content) is a :class:`DataError`
+naming the file, the row where there is one, and what is accepted.
 
 Every reader returns a :class:`RawTable`: the columns of :data:`COLUMNS` as text, in
 the file's own row order, plus the games whose response had no rows (case P6).
@@ -24,7 +29,7 @@ import json
 import logging
 import lzma
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -42,11 +47,22 @@ OPTIONAL: Final = ("SCOREMARGIN",)
 COLUMNS: Final = REQUIRED + OPTIONAL
 
 MADE_SHOT: Final = 1
+MISSED_SHOT: Final = 2
 FREE_THROW: Final = 3
 START_OF_PERIOD: Final = 12
 END_OF_PERIOD: Final = 13
 SCORING_EVENT_TYPES: Final = (MADE_SHOT, FREE_THROW)
 """``EVENTMSGTYPE`` values whose score may move the margin (made shot, free throw)."""
+
+V3_SHOT_TYPES: Final = (
+    "2pt",
+    "3pt",
+    "made shot",
+    "missed shot",
+    "freethrow",
+    "free throw",
+)
+"""v3 action types of shots (stats.nba.com and live CDN vocabularies)."""
 
 PBP_SUFFIXES: Final = (".csv", ".csv.gz", ".csv.xz", ".json", ".json.gz")
 _ACCEPTED_SHAPES = (
@@ -78,44 +94,6 @@ class RawTable:
     source: str
     empty_games: tuple[str, ...] = ()
     teams: Mapping[str, tuple[str, str]] = field(default_factory=dict)
-
-
-def find_pbp_files(
-    source: Path | Sequence[Path], exclude: Iterable[Path] = ()
-) -> list[Path]:
-    """List the play-by-play files of a directory (recursively), file or list.
-
-    Files inside a folder named ``gamelogs`` and under ``exclude`` are left out.
-
-    Raises
-    ------
-    DataError
-        If a path does not exist or a directory holds no play-by-play file.
-    """
-    paths = [Path(source)] if isinstance(source, str | Path) else list(source)
-    excluded = [Path(p).resolve() for p in exclude]
-    found: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            inside = sorted(
-                p
-                for p in path.rglob("*")
-                if p.is_file()
-                and p.name.lower().endswith(PBP_SUFFIXES)
-                and "gamelogs" not in p.relative_to(path).parts[:-1]
-                and not any(p.resolve().is_relative_to(e) for e in excluded)
-            )
-            if not inside:
-                raise DataError(
-                    f"{path}: no play-by-play file in this directory; looked for "
-                    f"{', '.join(PBP_SUFFIXES)}"
-                )
-            found.extend(inside)
-        elif path.is_file():
-            found.append(path)
-        else:
-            raise DataError(f"{path}: no such file or directory")
-    return found
 
 
 def read_raw(path: Path) -> RawTable:
@@ -177,10 +155,30 @@ def _check_columns(names: Sequence[str], path: Path) -> dict[str, str]:
 
 def _read_csv(data: bytes, path: Path) -> RawTable:
     """Read a CSV play-by-play file, keeping only the needed columns as text."""
-    first_line = data.split(b"\n", 1)[0].decode("utf-8-sig", errors="replace")
-    header = next(csv.reader([first_line]), [])
-    if not header or not first_line.strip():
+    if not data.strip():
         raise DataError(f"{path}: the file is empty; {_ACCEPTED_SHAPES}")
+    if b"\r" in data and b"\n" not in data:
+        raise DataError(
+            f"{path}: lines end with a bare carriage return (CR); accepted: CSV "
+            "with LF or CRLF line ends"
+        )
+    if b"\x00" in data:
+        raise DataError(
+            f"{path}: the file holds NUL bytes (binary or UTF-16 text); accepted: "
+            "UTF-8 CSV"
+        )
+    first_line = data.split(b"\n", 1)[0].decode("utf-8-sig", errors="replace")
+    if not first_line.strip():
+        raise DataError(
+            f"{path}: line 1 is blank; the header must be the first line "
+            f"({_ACCEPTED_SHAPES})"
+        )
+    try:
+        header = next(csv.reader([first_line.rstrip("\r")]), [])
+    except csv.Error as error:
+        raise DataError(
+            f"{path}: line 1 is not a CSV header ({error}); {_ACCEPTED_SHAPES}"
+        ) from None
     names = _check_columns(header, path)
     try:
         table = pacsv.read_csv(
@@ -226,8 +224,27 @@ def _read_json(data: bytes, path: Path) -> RawTable:
             f"{sorted(payload)}); {_ACCEPTED_SHAPES}"
         )
     chosen = _choose_result_set(sets, path)
+    if not isinstance(chosen["headers"], list):
+        raise DataError(
+            f"{path}: the result set's headers are {type(chosen['headers']).__name__}"
+            f", not a list of column names; {_ACCEPTED_SHAPES}"
+        )
     headers = [str(h) for h in chosen["headers"]]
-    rows = chosen.get("rowSet") or []
+    rows = chosen.get("rowSet")
+    if rows is None:
+        rows = []
+    if not isinstance(rows, list):
+        raise DataError(
+            f"{path}: rowSet is {type(rows).__name__}, not a list of rows; "
+            f"{_ACCEPTED_SHAPES}"
+        )
+    for index, row in enumerate(rows, start=1):
+        if not isinstance(row, list) or len(row) != len(headers):
+            what = f"{len(row)} values" if isinstance(row, list) else repr(row)[:40]
+            raise DataError(
+                f"{path}: rowSet row {index} is {what}; accepted: a list of "
+                f"{len(headers)} values, one per header"
+            )
     names = _check_columns(headers, path)
     position = {column: headers.index(own) for column, own in names.items()}
     columns = {
@@ -275,30 +292,69 @@ def _text(value: object) -> str | None:
     return text if text else None
 
 
-def _v3_event_type(action: Mapping[str, Any]) -> str:
-    """The v1 ``EVENTMSGTYPE`` of a v3 action (0 where it has none)."""
-    kind = str(action.get("actionType", "")).lower()
-    made = str(action.get("shotResult", "")).lower() == "made"
-    if kind in ("2pt", "3pt") and made:
-        return str(MADE_SHOT)
-    if kind == "freethrow":
-        return str(FREE_THROW)
-    if kind == "period":
-        sub = str(action.get("subType", "")).lower()
-        return str(START_OF_PERIOD if sub == "start" else END_OF_PERIOD)
-    return "0"
+def _v3_score(action: Mapping[str, Any]) -> tuple[str, str] | None:
+    """The (home, away) score texts written on a v3 action, None if blank."""
+    home, away = action.get("scoreHome"), action.get("scoreAway")
+    if home in (None, "") or away in (None, ""):
+        return None
+    return str(_text(home)), str(_text(away))
+
+
+def _v3_event_types(actions: Sequence[Mapping[str, Any]]) -> list[str]:
+    """The v1 ``EVENTMSGTYPE`` of every v3 action, in file order.
+
+    In v3 the written score is the truth: an action whose score differs from the
+    last score written before it is a scoring row (a free throw when its type says
+    so, else a made shot), whatever its vocabulary (stats.nba.com ``Made Shot`` /
+    ``Free Throw`` or the live CDN's ``2pt`` / ``3pt`` / ``freethrow``). The one
+    exception is a period start or end, whose score never moves the margin (P1).
+    Actions whose score does not change keep a non-scoring type.
+    """
+    types = []
+    last: tuple[str, str] = ("0", "0")
+    for action in actions:
+        kind = str(action.get("actionType", "")).strip().lower()
+        score = _v3_score(action)
+        changed = score is not None and score != last
+        if score is not None:
+            last = score
+        if kind == "period":
+            sub = str(action.get("subType", "")).strip().lower()
+            types.append(str(START_OF_PERIOD if sub == "start" else END_OF_PERIOD))
+        elif changed:
+            free = kind.replace(" ", "") == "freethrow"
+            types.append(str(FREE_THROW if free else MADE_SHOT))
+        elif kind in V3_SHOT_TYPES:
+            types.append(str(MISSED_SHOT))
+        else:
+            types.append("0")
+    return types
 
 
 def _read_v3(game: Mapping[str, Any], path: Path) -> RawTable:
     """Turn v3 actions into the v1 columns."""
     if "gameId" not in game:
         raise DataError(f"{path}: the v3 game has no gameId; {_ACCEPTED_SHAPES}")
-    game_id = normalize_game_id(game["gameId"])
-    actions = game.get("actions") or []
+    try:
+        game_id = normalize_game_id(game["gameId"])
+    except DataError as error:
+        raise DataError(f"{path}: game.gameId: {error}") from None
+    actions = game.get("actions")
+    if actions is None:
+        actions = []
+    if not isinstance(actions, list):
+        raise DataError(
+            f"{path}: game.actions is {type(actions).__name__}, not a list of "
+            f"actions; {_ACCEPTED_SHAPES}"
+        )
+    for index, action in enumerate(actions, start=1):
+        if not isinstance(action, dict):
+            raise DataError(
+                f"{path}: game.actions item {index} is {repr(action)[:40]}; accepted: "
+                "an object with period, clock, scoreHome, scoreAway, actionType"
+            )
     scores = [
-        None
-        if a.get("scoreHome") in (None, "") or a.get("scoreAway") in (None, "")
-        else f"{a['scoreAway']} - {a['scoreHome']}"
+        None if (score := _v3_score(a)) is None else f"{score[1]} - {score[0]}"
         for a in actions
     ]
     table = pa.table(
@@ -308,7 +364,7 @@ def _read_v3(game: Mapping[str, Any], path: Path) -> RawTable:
             "PCTIMESTRING": pa.array(
                 [_text(a.get("clock")) for a in actions], type=pa.string()
             ),
-            "EVENTMSGTYPE": pa.array([_v3_event_type(a) for a in actions], pa.string()),
+            "EVENTMSGTYPE": pa.array(_v3_event_types(actions), pa.string()),
             "SCORE": pa.array(scores, type=pa.string()),
         }
     )

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Final
 
 import numpy as np
+import pandas as pd
 from numpy.typing import NDArray
 
 from halftime.ingest import issues
@@ -25,8 +26,6 @@ from halftime.ingest.readers import SCORING_EVENT_TYPES
 
 MAX_POINTS_PER_ROW: Final = 3
 """The most one row can add to a team's score (a three, or an and-one free throw)."""
-
-_SCORE_STRIDE: Final = 100_000.0  # > any score, to take running maxima per game
 
 
 @dataclass(frozen=True)
@@ -74,10 +73,14 @@ class Running:
 def _per_game_cummax(
     values: NDArray[np.float64], game: NDArray[np.int64]
 ) -> NDArray[np.float64]:
-    """Running maximum of ``values`` restarted at each game (games sorted)."""
-    shifted = values + game * _SCORE_STRIDE
-    running: NDArray[np.float64] = np.maximum.accumulate(shifted)
-    return running - game * _SCORE_STRIDE
+    """Running maximum of ``values`` restarted at each game.
+
+    Grouped by game, so no value of one game can reach another, whatever it is.
+    """
+    if len(values) == 0:
+        return values.copy()
+    running = pd.Series(values).groupby(game, sort=False).cummax()
+    return np.asarray(running.to_numpy(dtype=np.float64), dtype=np.float64)
 
 
 def _previous_in_game(

@@ -4,12 +4,14 @@
 team has 101 and the visitor 98. ``SCOREMARGIN`` is home minus away as text, ``TIE``
 when level. Both are blank on rows that change nothing, and some feeds write the
 literal ``None`` there: blank and ``None`` mean "no new score", never 0. Where both
-columns are written they must agree; a disagreement is an error naming the row.
+columns are written they must agree; a disagreement is an error naming the row, and
+so is a written ``SCOREMARGIN`` that is not a whole number or ``TIE`` (``abc``,
+``2.0``) or that stands on a row without a ``SCORE``: a margin is never ignored.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final
 
 import numpy as np
@@ -35,12 +37,23 @@ class ParsedScores:
         Positions of rows whose ``SCORE`` is written but is not ``"AWAY - HOME"``.
     mismatch_rows : ndarray of shape (n_mismatch,), int
         Positions of rows whose ``SCOREMARGIN`` disagrees with their ``SCORE``.
+    bad_margin_rows : ndarray of shape (n_bad_margin,), int
+        Positions of rows whose ``SCOREMARGIN`` is written but is not a whole
+        number or ``TIE`` (e.g. ``abc``, ``2.0``).
+    orphan_margin_rows : ndarray of shape (n_orphan,), int
+        Positions of rows with a ``SCOREMARGIN`` but no ``SCORE``.
     """
 
     home: NDArray[np.float64]
     away: NDArray[np.float64]
     bad_rows: NDArray[np.intp]
     mismatch_rows: NDArray[np.intp]
+    bad_margin_rows: NDArray[np.intp] = field(
+        default_factory=lambda: np.empty(0, dtype=np.intp)
+    )
+    orphan_margin_rows: NDArray[np.intp] = field(
+        default_factory=lambda: np.empty(0, dtype=np.intp)
+    )
 
 
 def _written(values: pa.Array | pa.ChunkedArray) -> NDArray[np.bool_]:
@@ -71,10 +84,20 @@ def parse_scores(
     n_rows = len(score)
     home = np.full(n_rows, np.nan)
     away = np.full(n_rows, np.nan)
-    rows = np.flatnonzero(_written(score))
+    empty = np.empty(0, dtype=np.intp)
+    has_score = _written(score)
+    bad_margin, orphan = empty, empty
+    if score_margin is not None:
+        margin_rows = np.flatnonzero(_written(score_margin))
+        if len(margin_rows):
+            margin_all = _parse_margin(
+                pc.take(score_margin.cast(pa.string()), pa.array(margin_rows))
+            )
+            bad_margin = margin_rows[np.isnan(margin_all)]
+            orphan = margin_rows[~has_score[margin_rows]]
+    rows = np.flatnonzero(has_score)
     if len(rows) == 0:
-        empty = np.empty(0, dtype=np.intp)
-        return ParsedScores(home, away, empty, empty)
+        return ParsedScores(home, away, empty, empty, bad_margin, orphan)
 
     texts = pc.take(score.cast(pa.string()), pa.array(rows))
     parts = pc.extract_regex(texts, pattern=_SCORE_PATTERN)
@@ -86,13 +109,13 @@ def parse_scores(
     home[rows] = home_values
     away[rows] = away_values
 
-    mismatch = np.empty(0, dtype=np.intp)
+    mismatch = empty
     if score_margin is not None:
         margin = _parse_margin(pc.take(score_margin.cast(pa.string()), pa.array(rows)))
         written = ~np.isnan(margin) & ~bad
         disagree = written & (margin != home_values - away_values)
         mismatch = rows[disagree]
-    return ParsedScores(home, away, rows[bad], mismatch)
+    return ParsedScores(home, away, rows[bad], mismatch, bad_margin, orphan)
 
 
 def _parse_margin(values: pa.Array | pa.ChunkedArray) -> NDArray[np.float64]:
@@ -115,6 +138,9 @@ def check_scores(
 ) -> None:
     """Raise :class:`DataError` for the first unreadable or contradictory score row.
 
+    Checked in turn: ``SCORE`` not ``"AWAY - HOME"``; ``SCOREMARGIN`` written but
+    unreadable; ``SCOREMARGIN`` without a ``SCORE``; the two disagreeing.
+
     Parameters
     ----------
     parsed : ParsedScores
@@ -130,6 +156,21 @@ def check_scores(
             f"{where}: game {game_ids[i]}, data row {rows[i]}: SCORE is not "
             f'"AWAY - HOME" ({len(parsed.bad_rows)} such row(s)); accepted: '
             '"98 - 101", blank or None'
+        )
+    if len(parsed.bad_margin_rows):
+        i = int(parsed.bad_margin_rows[0])
+        raise DataError(
+            f"{where}: game {game_ids[i]}, data row {rows[i]}: SCOREMARGIN is "
+            f"written but is not a whole number or TIE "
+            f"({len(parsed.bad_margin_rows)} such row(s)); accepted: 3, -12, TIE, "
+            "blank or None"
+        )
+    if len(parsed.orphan_margin_rows):
+        i = int(parsed.orphan_margin_rows[0])
+        raise DataError(
+            f"{where}: game {game_ids[i]}, data row {rows[i]}: SCOREMARGIN is "
+            f"written but SCORE is blank ({len(parsed.orphan_margin_rows)} such "
+            'row(s)); a row with a margin must write its score, "AWAY - HOME"'
         )
     if len(parsed.mismatch_rows):
         i = int(parsed.mismatch_rows[0])
