@@ -78,3 +78,25 @@ def test_bad_weights_are_refused(train_games: GameSet) -> None:
 def test_fitting_weights_needs_validation_games(train_games: GameSet) -> None:
     with pytest.raises(DataError, match="validation games"):
         Ensemble(_members(train_games)).fit(train_games)
+
+
+def test_weights_are_optimal_when_members_are_nearly_equal() -> None:
+    # Real members differ by a few tenths of a point on margins of tens of points:
+    # the loss is flat in the weights, and a loose solver stops where it starts.
+    rng = np.random.default_rng(2)
+    base = rng.normal(0, 8, (1200, 6))
+    truth = base + rng.normal(0, 5, base.shape)
+    forecasts = np.stack(
+        [base + rng.normal(0, 0.4, base.shape) + shift for shift in (0.0, 0.1, 0.2)]
+        + [0.95 * base]
+    )
+
+    weights = fit_weights(forecasts, truth)
+
+    # Optimality (KKT) on the simplex: members with weight share the smallest
+    # gradient of the squared error; members left out have no smaller gradient.
+    residual = np.tensordot(weights, forecasts, 1) - truth
+    gradient = np.array([np.mean(2 * f * residual) for f in forecasts])
+    active = weights > 1e-6
+    assert np.ptp(gradient[active]) < 1e-3
+    assert (gradient[~active] >= gradient[active].min() - 1e-3).all()

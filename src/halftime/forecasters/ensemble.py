@@ -68,14 +68,15 @@ def fit_weights(forecasts: FloatArray, outcome: FloatArray) -> FloatArray:
     # (n_members, n_games * horizon)
     stacked = forecasts.reshape(n_members, -1)
     target = outcome.reshape(-1)
-    scale = float(np.mean(target**2)) or 1.0
 
+    # Members' forecasts are nearly equal, so the loss is flat in the weights: the
+    # tolerance must be far below the default or the solver stops where it starts.
     def loss(weights: FloatArray) -> float:
-        return float(np.mean((weights @ stacked - target) ** 2) / scale)
+        return float(np.mean((weights @ stacked - target) ** 2))
 
     def gradient(weights: FloatArray) -> FloatArray:
         residual = weights @ stacked - target
-        return np.asarray(2 * stacked @ residual / len(target) / scale)
+        return np.asarray(2 * stacked @ residual / len(target))
 
     start = np.full(n_members, 1.0 / n_members)
     result = minimize(
@@ -85,7 +86,10 @@ def fit_weights(forecasts: FloatArray, outcome: FloatArray) -> FloatArray:
         method="SLSQP",
         bounds=[(0.0, 1.0)] * n_members,
         constraints=[{"type": "eq", "fun": lambda w: float(np.sum(w) - 1.0)}],
+        options={"ftol": 1e-12, "maxiter": 1000},
     )
+    if not result.success:
+        logger.warning("ensemble weights may not be optimal: %s", result.message)
     weights = np.clip(np.asarray(result.x, dtype=np.float64), 0.0, None)
     return np.asarray(weights / weights.sum())
 
