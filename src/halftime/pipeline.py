@@ -36,6 +36,7 @@ from halftime.safe_io import write_json
 from halftime.splits import SplitConfig, make_splits, write_splits
 from halftime.training import (
     DEFAULT_KINDS,
+    NEURAL_KINDS,
     TrainedModel,
     build_forecaster,
     calibrate_and_save,
@@ -165,6 +166,16 @@ def _evaluate(
     return format_summary(comparison)
 
 
+def _with_progress(
+    options: dict[str, dict[str, Any]] | None, progress: bool
+) -> dict[str, dict[str, Any]]:
+    """Give the neural models' per-epoch progress bars the run's setting."""
+    merged = {kind: dict(values) for kind, values in (options or {}).items()}
+    for kind in NEURAL_KINDS:
+        merged.setdefault(kind, {}).setdefault("progress", progress)
+    return merged
+
+
 def _small_extra(model: TrainedModel) -> dict[str, Any]:
     """What the comparison shows of a model's settings (not whole search tables)."""
     extra: dict[str, Any] = {}
@@ -237,7 +248,7 @@ def run(
         kinds=kinds,
         alpha=alpha,
         seed=seed,
-        options=options,
+        options=_with_progress(options, progress),
         on_stage=stage,
     )
     stage(f"evaluating on {len(splits.test)} test games")
@@ -345,7 +356,7 @@ def train_one(
             kinds=(kind,),
             alpha=alpha,
             seed=seed,
-            options={kind: options or {}},
+            options=_with_progress({kind: options or {}}, progress),
         )[kind]
     forecast = model.forecaster.predict(splits.validation)
     mae = float(np.abs(forecast - splits.validation.require_outcome())[:, -1].mean())
