@@ -121,7 +121,7 @@ def halftime_row(
     train: Any, validation: Any, test: Any, threads: int
 ) -> dict[str, Any]:
     from halftime.forecasters.lstm import LSTMForecaster
-    from halftime.forecasters.neural import TrainingConfig
+    from halftime.forecasters.neural_config import TrainingConfig
 
     forecaster = LSTMForecaster(training=TrainingConfig(threads=threads))
     started = time.perf_counter()

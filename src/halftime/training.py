@@ -103,7 +103,7 @@ def build_forecaster(
 
 def _neural_options(options: dict[str, Any], seed: int) -> dict[str, Any]:
     """Nest flat options (``max_epochs=3``) under "training" or "network"."""
-    from halftime.forecasters.neural import TrainingConfig
+    from halftime.forecasters.neural_config import TrainingConfig
 
     training = dict(options.pop("training", {}))
     network = dict(options.pop("network", {}))

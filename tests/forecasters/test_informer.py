@@ -19,7 +19,7 @@ from halftime.forecasters.informer import (
     InformerForecaster,
     InformerSettings,
 )
-from halftime.forecasters.neural import TrainingConfig
+from halftime.forecasters.neural_config import TrainingConfig
 from halftime.nn.informer import InformerConfig
 
 QUICK = {"max_epochs": 2, "batch_size": 64, "progress": False, "threads": 1}

@@ -15,7 +15,8 @@ from halftime.dataset import GameSet
 from halftime.errors import ConfigError, NotFittedError, UnsafeModelFileError
 from halftime.forecasters import forecaster_class, load_forecaster
 from halftime.forecasters.lstm import LSTMConfig, LSTMForecaster, MarginLSTM
-from halftime.forecasters.neural import WEIGHTS_FILE, TrainingConfig
+from halftime.forecasters.neural import WEIGHTS_FILE
+from halftime.forecasters.neural_config import TrainingConfig
 
 TINY = LSTMConfig(hidden_size=8, num_layers=2, dropout=0.1)
 

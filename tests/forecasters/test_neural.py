@@ -19,15 +19,14 @@ from torch import nn
 
 from halftime.dataset import GameSet
 from halftime.errors import ConfigError, NotFittedError
-from halftime.forecasters.neural import (
-    MarginScaler,
-    NetworkConfig,
-    NeuralForecaster,
-    TrainingConfig,
+from halftime.forecasters.features import (
     build_inputs,
     build_targets,
     targets_to_margins,
 )
+from halftime.forecasters.neural import NeuralForecaster
+from halftime.forecasters.neural_config import NetworkConfig, TrainingConfig
+from halftime.forecasters.scaling import MarginScaler
 
 
 def make_games(

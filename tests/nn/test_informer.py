@@ -9,19 +9,21 @@ import pytest
 import torch
 
 from halftime.errors import ConfigError
-from halftime.nn import informer
-from halftime.nn.informer import (
+from halftime.nn import attention, embedding
+from halftime.nn.attention import (
     AttentionLayer,
+    full_attention,
+    probsparse_attention,
+    sparsity_sizes,
+)
+from halftime.nn.informer import (
     DecoderLayer,
     DistillingLayer,
     Encoder,
     EncoderStack,
     Informer,
     InformerConfig,
-    full_attention,
     informer_preset,
-    probsparse_attention,
-    sparsity_sizes,
     stack_input_lengths,
 )
 
@@ -241,14 +243,14 @@ def test_m4_one_step_horizon_after_18_minutes(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     sizes_seen: list[tuple[int, int, int, int]] = []
-    original = informer.sparsity_sizes
+    original = attention.sparsity_sizes
 
     def recording(query_length: int, key_length: int, factor: int) -> tuple[int, int]:
         n_sampled, n_active = original(query_length, key_length, factor)
         sizes_seen.append((query_length, key_length, n_sampled, n_active))
         return n_sampled, n_active
 
-    monkeypatch.setattr(informer, "sparsity_sizes", recording)
+    monkeypatch.setattr(attention, "sparsity_sizes", recording)
     config = InformerConfig(
         input_minutes=18, horizon=1, start_minutes=start_minutes, distil=distil
     )
@@ -270,14 +272,14 @@ def test_at_18_minutes_only_the_first_encoder_layer_is_sparse(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     sizes_seen: list[tuple[int, int]] = []
-    original = informer.sparsity_sizes
+    original = attention.sparsity_sizes
 
     def recording(query_length: int, key_length: int, factor: int) -> tuple[int, int]:
         n_sampled, n_active = original(query_length, key_length, factor)
         sizes_seen.append((query_length, n_active))
         return n_sampled, n_active
 
-    monkeypatch.setattr(informer, "sparsity_sizes", recording)
+    monkeypatch.setattr(attention, "sparsity_sizes", recording)
     Informer(informer_preset("tiny"))(torch.randn(2, 18, 1))
 
     # Main stack 18 -> 9 -> 5, replica on 5, decoder on 9 + 6 = 15 steps twice.
@@ -343,7 +345,7 @@ def test_unknown_preset_lists_the_accepted_ones() -> None:
 
 
 def test_sinusoidal_code_starts_with_sine_zero_and_cosine_one() -> None:
-    table = informer.sinusoidal_table(torch.arange(3), 6)
+    table = embedding.sinusoidal_table(torch.arange(3), 6)
     assert table.shape == (3, 6)
     torch.testing.assert_close(table[0], torch.tensor([0.0, 1.0] * 3))
     assert math.isclose(float(table[1, 0]), math.sin(1.0), rel_tol=1e-6)

@@ -28,13 +28,9 @@ from torch import nn
 
 from halftime.constants import DEFAULT_CUTOFF, DEFAULT_HORIZON
 from halftime.errors import ConfigError
-from halftime.forecasters.neural import (
-    InputRepresentation,
-    NetworkConfig,
-    NeuralForecaster,
-    TargetRepresentation,
-    TrainingConfig,
-)
+from halftime.forecasters.features import InputRepresentation, TargetRepresentation
+from halftime.forecasters.neural import NeuralForecaster
+from halftime.forecasters.neural_config import NetworkConfig, TrainingConfig
 from halftime.nn.informer import PRESETS, Informer, InformerConfig, informer_preset
 from halftime.safe_io import write_json
 
@@ -74,7 +70,8 @@ class InformerSettings(NetworkConfig):
     fitting. Every shape field left as None takes the value of ``preset`` (see
     :data:`halftime.nn.informer.PRESETS`); a value given here overrides it, with the
     meaning it has in :class:`~halftime.nn.informer.InformerConfig`. ``inputs`` and
-    ``target`` are described in :class:`~halftime.forecasters.neural.NetworkConfig`.
+    ``target`` are described in
+    :class:`~halftime.forecasters.neural_config.NetworkConfig`.
 
     Parameters
     ----------

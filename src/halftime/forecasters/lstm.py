@@ -14,7 +14,8 @@ import torch
 from torch import nn
 
 from halftime.errors import ConfigError
-from halftime.forecasters.neural import NetworkConfig, NeuralForecaster
+from halftime.forecasters.neural import NeuralForecaster
+from halftime.forecasters.neural_config import NetworkConfig
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ class LSTMConfig(NetworkConfig):
     dropout : float
         Dropout between stacked layers (unused with one layer).
     inputs, target
-        Feature options, see :class:`~halftime.forecasters.neural.NetworkConfig`.
+        Feature options, see :class:`~halftime.forecasters.neural_config.NetworkConfig`.
     """
 
     hidden_size: int = 64

@@ -2,12 +2,13 @@
 
 A neural forecaster reads the margins after minutes ``1..cutoff`` as a sequence of
 ``n_features`` values per minute and forecasts the whole horizon in one shot. This
-module does everything around the network: it builds the features (margins as levels
-or as per-minute changes; the target as levels or as the change from the cutoff),
-scales them with statistics of the training games only (case M1), trains with Adam
-on the mean squared error with gradient clipping and early stopping on the
-validation MAE in points, and saves the weights as a weights-only torch file beside
-a JSON manifest (case M6). Subclasses only say how to build their network.
+module does everything around the network: it builds the features
+(:mod:`~halftime.forecasters.features`), scales them with statistics of the
+training games only (:mod:`~halftime.forecasters.scaling`, case M1), trains with
+Adam on the mean squared error with gradient clipping and early stopping on the
+validation MAE in points (as :mod:`~halftime.forecasters.neural_config` says), and
+saves the weights as a weights-only torch file beside a JSON manifest (case M6).
+Subclasses only say how to build their network.
 """
 
 from __future__ import annotations
@@ -20,9 +21,9 @@ import random
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, fields
 from pathlib import Path
-from typing import Any, ClassVar, Generic, Literal, Self, TypeVar
+from typing import Any, ClassVar, Generic, Self, TypeVar
 
 import numpy as np
 import torch
@@ -30,274 +31,22 @@ from numpy.typing import NDArray
 from torch import nn
 from tqdm.auto import tqdm
 
-from halftime.constants import DEFAULT_SEED
 from halftime.dataset import FloatArray, GameSet
 from halftime.errors import ConfigError, DataError, NotFittedError
 from halftime.forecasters.base import Forecaster
+from halftime.forecasters.features import (
+    build_inputs,
+    build_targets,
+    n_features,
+    targets_to_margins,
+)
+from halftime.forecasters.neural_config import NetworkConfig, TrainingConfig
+from halftime.forecasters.scaling import MarginScaler
 from halftime.safe_io import load_torch_state, save_torch_state
 
 logger = logging.getLogger(__name__)
 
 WEIGHTS_FILE = "weights.pt"
-
-InputRepresentation = Literal["levels", "changes", "both"]
-TargetRepresentation = Literal["levels", "change"]
-INPUT_REPRESENTATIONS: tuple[str, ...] = ("levels", "changes", "both")
-TARGET_REPRESENTATIONS: tuple[str, ...] = ("levels", "change")
-
-
-# -- features -------------------------------------------------------------------
-
-
-def build_inputs(
-    pattern: FloatArray, representation: InputRepresentation
-) -> NDArray[np.float32]:
-    """Turn margins after minutes ``1..cutoff`` into the network's input sequence.
-
-    Parameters
-    ----------
-    pattern : ndarray of shape (n_games, cutoff), float, points
-    representation : {"levels", "changes", "both"}
-        ``levels`` is the margin itself; ``changes`` the margin's change over each
-        minute (minute 1 is measured from 0-0); ``both`` stacks the two.
-
-    Returns
-    -------
-    ndarray of shape (n_games, cutoff, n_features), float32, points
-    """
-    levels = pattern.astype(np.float64)
-    changes = np.diff(levels, axis=1, prepend=0.0)
-    by_name = {"levels": [levels], "changes": [changes], "both": [levels, changes]}
-    # (n_games, cutoff, n_features)
-    return np.stack(by_name[representation], axis=-1).astype(np.float32)
-
-
-def build_targets(
-    pattern: FloatArray, outcome: FloatArray, representation: TargetRepresentation
-) -> FloatArray:
-    """Express the margins after the cutoff as the network's target, in points.
-
-    ``levels`` is the margin itself, ``change`` the margin minus the margin at the
-    cutoff. Returns an array of shape (n_games, horizon).
-    """
-    if representation == "change":
-        return outcome - pattern[:, -1:]
-    return outcome.astype(np.float64)
-
-
-def targets_to_margins(
-    pattern: FloatArray, targets: FloatArray, representation: TargetRepresentation
-) -> FloatArray:
-    """Invert :func:`build_targets`: margins (n_games, horizon) in points."""
-    if representation == "change":
-        return targets + pattern[:, -1:]
-    return targets.astype(np.float64)
-
-
-def n_features(representation: InputRepresentation) -> int:
-    """Number of values per minute that :func:`build_inputs` produces."""
-    return 2 if representation == "both" else 1
-
-
-# -- scaling --------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class MarginScaler:
-    """Standardise inputs and targets with statistics of the training games only.
-
-    Inputs are scaled per feature (last axis); targets with one mean and one scale
-    for every forecast minute, so a loss on scaled targets weighs every minute as
-    the loss in points does.
-
-    Parameters
-    ----------
-    input_mean, input_scale : tuple of float, one per input feature, points
-    target_mean, target_scale : float, points
-    """
-
-    input_mean: tuple[float, ...]
-    input_scale: tuple[float, ...]
-    target_mean: float
-    target_scale: float
-
-    def __post_init__(self) -> None:
-        if len(self.input_mean) != len(self.input_scale):
-            raise ConfigError(
-                f"scaler has {len(self.input_mean)} input means and "
-                f"{len(self.input_scale)} input scales; they must match"
-            )
-        scales = (*self.input_scale, self.target_scale)
-        if not all(np.isfinite(s) and s > 0 for s in scales):
-            raise ConfigError(f"scaler scales must be finite and > 0; got {scales}")
-
-    @classmethod
-    def fit(cls, inputs: NDArray[Any], targets: NDArray[Any]) -> MarginScaler:
-        """Compute the statistics from training inputs and targets.
-
-        Parameters
-        ----------
-        inputs : ndarray of shape (n_games, cutoff, n_features), points
-        targets : ndarray of shape (n_games, horizon), points
-
-        A constant feature gets scale 1 so that nothing is divided by zero.
-        """
-        flat = np.asarray(inputs, dtype=np.float64).reshape(-1, inputs.shape[-1])
-        input_scale = flat.std(axis=0)
-        input_scale[~(input_scale > 0)] = 1.0
-        target_scale = float(np.asarray(targets, dtype=np.float64).std())
-        return cls(
-            input_mean=tuple(float(v) for v in flat.mean(axis=0)),
-            input_scale=tuple(float(v) for v in input_scale),
-            target_mean=float(np.mean(targets)),
-            target_scale=target_scale if target_scale > 0 else 1.0,
-        )
-
-    def transform_inputs(self, inputs: NDArray[Any]) -> NDArray[np.float32]:
-        """Scale inputs of shape (..., n_features); the shape is kept."""
-        mean = np.asarray(self.input_mean, dtype=np.float64)
-        scale = np.asarray(self.input_scale, dtype=np.float64)
-        return ((np.asarray(inputs, dtype=np.float64) - mean) / scale).astype(
-            np.float32
-        )
-
-    def transform(self, targets: NDArray[Any]) -> NDArray[np.float32]:
-        """Scale targets in points; any shape, e.g. (batch, horizon, 1), is kept."""
-        values = np.asarray(targets, dtype=np.float64)
-        return ((values - self.target_mean) / self.target_scale).astype(np.float32)
-
-    def inverse_transform(self, scaled: NDArray[Any]) -> FloatArray:
-        """Return scaled targets to points; any shape is kept (case M2)."""
-        values = np.asarray(scaled, dtype=np.float64)
-        return values * self.target_scale + self.target_mean
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready statistics."""
-        return {
-            "input_mean": list(self.input_mean),
-            "input_scale": list(self.input_scale),
-            "target_mean": self.target_mean,
-            "target_scale": self.target_scale,
-        }
-
-    @classmethod
-    def from_dict(cls, payload: dict[str, Any]) -> MarginScaler:
-        """Rebuild a scaler from :meth:`to_dict` output."""
-        try:
-            return cls(
-                input_mean=tuple(float(v) for v in payload["input_mean"]),
-                input_scale=tuple(float(v) for v in payload["input_scale"]),
-                target_mean=float(payload["target_mean"]),
-                target_scale=float(payload["target_scale"]),
-            )
-        except (KeyError, TypeError) as error:
-            raise DataError(f"scaler statistics are incomplete ({error!r})") from None
-
-
-# -- configuration --------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TrainingConfig:
-    """How a neural forecaster is trained.
-
-    Parameters
-    ----------
-    learning_rate : float
-        Adam's initial step size.
-    batch_size : int
-        Games per optimisation step (the last batch may be smaller).
-    max_epochs : int
-        Passes over the training games at most.
-    patience : int
-        Epochs without a better validation MAE before training stops; the weights
-        of the best epoch are kept.
-    grad_clip : float or None
-        Largest gradient norm; None disables clipping.
-    lr_decay : float or None
-        Factor applied to the learning rate after each epoch (the Informer uses 0.5).
-    seed : int
-        Seeds torch, numpy and Python's ``random``; the same seed gives the same
-        model.
-    threads : int or None
-        Torch CPU threads while training and forecasting; None uses the
-        forecaster's :attr:`~NeuralForecaster.auto_threads` (at most the CPU count).
-    holdout_fraction : float
-        Without validation games, the latest fraction of the training games (by
-        date) is held out for early stopping; 0 trains for ``max_epochs``.
-    eval_batch_size : int
-        Games per forward pass when forecasting; every game is forecast.
-    progress : bool
-        Show a tqdm progress bar over epochs.
-    loss : {"mse", "l1"}
-        Training loss on the scaled targets: squared error (forecasts the mean) or
-        absolute error (forecasts the median, which the MAE rewards).
-    """
-
-    learning_rate: float = 1e-3
-    batch_size: int = 32
-    max_epochs: int = 50
-    patience: int = 5
-    grad_clip: float | None = 1.0
-    lr_decay: float | None = None
-    seed: int = DEFAULT_SEED
-    threads: int | None = None
-    holdout_fraction: float = 0.1
-    eval_batch_size: int = 1024
-    progress: bool = True
-    loss: Literal["mse", "l1"] = "mse"
-
-    def __post_init__(self) -> None:
-        positive_ints = ("batch_size", "max_epochs", "patience", "eval_batch_size")
-        for name in positive_ints:
-            value = getattr(self, name)
-            if not isinstance(value, int) or value < 1:
-                raise ConfigError(f"{name} must be an integer >= 1; got {value!r}")
-        if not self.learning_rate > 0:
-            raise ConfigError(f"learning_rate must be > 0; got {self.learning_rate}")
-        if self.grad_clip is not None and not self.grad_clip > 0:
-            raise ConfigError(f"grad_clip must be > 0 or None; got {self.grad_clip}")
-        if self.lr_decay is not None and not 0 < self.lr_decay <= 1:
-            raise ConfigError(
-                f"lr_decay must be in (0, 1] or None; got {self.lr_decay}"
-            )
-        if self.threads is not None and self.threads < 1:
-            raise ConfigError(f"threads must be >= 1 or None; got {self.threads}")
-        if self.loss not in ("mse", "l1"):
-            raise ConfigError(f"loss must be 'mse' or 'l1'; got {self.loss!r}")
-        if not 0 <= self.holdout_fraction < 1:
-            raise ConfigError(
-                f"holdout_fraction must be in [0, 1); got {self.holdout_fraction}"
-            )
-
-
-@dataclass(frozen=True)
-class NetworkConfig:
-    """Feature options every neural forecaster's config carries.
-
-    Subclass it (frozen) to add the network's own options; call
-    ``super().__post_init__()`` from a subclass's ``__post_init__``.
-
-    Parameters
-    ----------
-    inputs : {"changes", "levels", "both"}
-        The margin sequence as per-minute changes, as levels, or both.
-    target : {"change", "levels"}
-        Forecast the change from the margin at the cutoff, or the margin itself.
-    """
-
-    inputs: InputRepresentation = "changes"
-    target: TargetRepresentation = "change"
-
-    def __post_init__(self) -> None:
-        if self.inputs not in INPUT_REPRESENTATIONS:
-            raise ConfigError(
-                f"inputs must be one of {INPUT_REPRESENTATIONS}; got {self.inputs!r}"
-            )
-        if self.target not in TARGET_REPRESENTATIONS:
-            raise ConfigError(
-                f"target must be one of {TARGET_REPRESENTATIONS}; got {self.target!r}"
-            )
 
 
 ConfigT = TypeVar("ConfigT", bound=NetworkConfig)

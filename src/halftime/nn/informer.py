@@ -1,13 +1,12 @@
 """The Informer (Zhou et al., "Informer: Beyond Efficient Transformer for Long Sequence
 Time-Series Forecasting", AAAI 2021), for one series: a game's margin by minute.
 
-The parts come in the paper's order:
+The parts come in the paper's order. Two of them are modules of their own, read
+first: the input embedding (:mod:`halftime.nn.embedding`) and ProbSparse
+self-attention (:mod:`halftime.nn.attention`). This module holds the rest:
 
-1. :class:`InputEmbedding` - the margin projected by a circular ``Conv1d``, plus a
-   sinusoidal position code and a learned embedding of the game minute.
-2. :func:`probsparse_attention` - ProbSparse self-attention: score each query's
-   "sparsity" on a sample of keys, attend fully with the top ``u`` queries only and
-   give the others the mean of the values (the cumulative sum under a causal mask).
+1. :class:`InformerConfig` - the network's shape, and :data:`PRESETS` by name.
+2. :class:`EncoderLayer` - ProbSparse self-attention and a feed-forward block.
 3. :class:`DistillingLayer` - self-attention distilling between encoder layers:
    ``Conv1d`` + ``BatchNorm1d`` + ELU + ``MaxPool1d`` halves the sequence length.
 4. :class:`Encoder` - the main stack plus shorter replicas on the end of the input
@@ -17,15 +16,8 @@ The parts come in the paper's order:
    full cross-attention to the encoder, all forecast minutes in one forward pass.
 6. :class:`Informer` - the whole network: margins in, forecast margins out.
 
-Paper symbols used below: ``L`` is a sequence length, ``u = factor * ceil(ln L_Q)``
-the number of active queries, ``factor * ceil(ln L_K)`` the number of sampled keys,
-``d`` the width of one attention head.
-
-At halftime's lengths the sparsity buys little. With an 18-minute input,
-``ceil(ln 18) = 3`` and ``factor = 5`` give ``u = 15`` active queries out of 18 in the
-first encoder layer; distilling takes 18 steps to 9 to 5, where ``u`` reaches ``L``
-and attention is full, as it is in the pyramid's replica (the last 5 minutes) and in
-the decoder (9 start minutes + 6 placeholders: ``u = 15`` of 15).
+``L`` below is a sequence length; the attention module defines the paper's other
+symbols.
 """
 
 from __future__ import annotations
@@ -37,19 +29,12 @@ from typing import Any
 import torch
 from torch import Tensor, nn
 
-from halftime.constants import (
-    DEFAULT_CUTOFF,
-    DEFAULT_HORIZON,
-    OVERTIME_MINUTES,
-    REGULATION_MINUTES,
-)
+from halftime.constants import DEFAULT_CUTOFF, DEFAULT_HORIZON
 from halftime.errors import ConfigError
+from halftime.nn.attention import AttentionLayer
+from halftime.nn.embedding import MAX_MINUTE, InputEmbedding
 
-MAX_MINUTE = REGULATION_MINUTES + OVERTIME_MINUTES
-"""Largest game minute the minute embedding knows (regulation plus one overtime)."""
-
-
-# -- config -----------------------------------------------------------------------
+# -- 1. config --------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -190,267 +175,7 @@ def informer_preset(name: str, **overrides: Any) -> InformerConfig:
     return InformerConfig(**{**PRESETS[name], **overrides})
 
 
-# -- 1. input embedding -------------------------------------------------------------
-
-
-def sinusoidal_table(positions: Tensor, width: int) -> Tensor:
-    """Sine/cosine code of integer positions (Vaswani et al. 2017).
-
-    Parameters
-    ----------
-    positions : tensor of shape (length,), int
-    width : int
-        Code width; even entries are sines, odd entries cosines.
-
-    Returns
-    -------
-    tensor of shape (length, width), float
-    """
-    frequencies = torch.exp(
-        torch.arange(0, width, 2, dtype=torch.float32) * (-math.log(10000.0) / width)
-    )
-    # (length, ceil(width / 2))
-    angles = positions.to(torch.float32)[:, None] * frequencies[None, :]
-    table = torch.zeros(len(positions), width)
-    table[:, 0::2] = torch.sin(angles)
-    table[:, 1::2] = torch.cos(angles[:, : width // 2])
-    return table
-
-
-class InputEmbedding(nn.Module):
-    """Value projection + position code + game-minute embedding, one token a minute.
-
-    The value projection is the paper's ``Conv1d`` of kernel 3 with circular
-    padding. The fixed position code says where a step sits in its sequence; the
-    learned minute embedding (the paper's time stamp) says which minute of the game
-    it is: the decoder's first step is position 0 but minute 10.
-    """
-
-    position: Tensor
-
-    def __init__(self, n_features: int, d_model: int, dropout: float) -> None:
-        super().__init__()
-        self.value = nn.Conv1d(
-            n_features,
-            d_model,
-            kernel_size=3,
-            padding=1,
-            padding_mode="circular",
-            bias=False,
-        )
-        self.minute = nn.Embedding(MAX_MINUTE + 1, d_model)
-        self.dropout = nn.Dropout(dropout)
-        # No sequence is longer than the game minutes the embedding knows.
-        table = sinusoidal_table(torch.arange(MAX_MINUTE + 1), d_model)
-        self.register_buffer("position", table, persistent=False)
-
-    def forward(self, margin: Tensor, minutes: Tensor) -> Tensor:
-        """Embed ``margin`` of shape (batch, length, n_features) at game ``minutes``
-        of shape (length,).
-
-        Returns a tensor of shape (batch, length, d_model).
-        """
-        length = margin.shape[1]
-        # (batch, length, d_model)
-        value = self.value(margin.transpose(1, 2)).transpose(1, 2)
-        tokens = value + self.position[:length] + self.minute(minutes)[None, :, :]
-        embedded: Tensor = self.dropout(tokens)
-        return embedded
-
-
-# -- 2. ProbSparse self-attention -------------------------------------------------
-
-
-def sparsity_sizes(query_length: int, key_length: int, factor: int) -> tuple[int, int]:
-    """Sampled keys per query and active queries: ``factor * ceil(ln L)``.
-
-    Both are clamped to ``1..L`` (case M4): ``ln 1 = 0`` would give no query at all
-    for a one-step sequence, and on short sequences ``factor * ceil(ln L)`` exceeds
-    ``L``.
-
-    Returns
-    -------
-    (n_sampled_keys, n_active_queries) : tuple of int
-    """
-    n_sampled = factor * math.ceil(math.log(key_length))
-    n_active = factor * math.ceil(math.log(query_length))
-    return (
-        min(max(n_sampled, 1), key_length),
-        min(max(n_active, 1), query_length),
-    )
-
-
-def full_attention(
-    queries: Tensor, keys: Tensor, values: Tensor, *, causal: bool = False
-) -> Tensor:
-    """Scaled dot-product attention over every key (the canonical self-attention).
-
-    Shapes as in :func:`probsparse_attention`.
-    """
-    scale = 1.0 / math.sqrt(queries.shape[-1])
-    # (batch, heads, L_Q, L_K)
-    scores = queries @ keys.transpose(-2, -1) * scale
-    if causal:
-        scores = scores.masked_fill(
-            _future_mask(scores.shape[-2:], scores.device), -math.inf
-        )
-    return torch.softmax(scores, dim=-1) @ values
-
-
-def probsparse_attention(
-    queries: Tensor,
-    keys: Tensor,
-    values: Tensor,
-    *,
-    factor: int,
-    causal: bool = False,
-    generator: torch.Generator | None = None,
-) -> Tensor:
-    """ProbSparse self-attention (the paper's Eq. 3, with the measure M-bar of Eq. 4).
-
-    1. For every query, sample ``factor * ceil(ln L_K)`` keys and compute the
-       sparsity measure ``M(q) = max(q K^T / sqrt d) - mean(q K^T / sqrt d)`` over
-       them: a query whose scores are far from uniform matters.
-    2. Keep the top ``u = factor * ceil(ln L_Q)`` queries by ``M`` and give them
-       full attention over all keys (only keys not later than the query when
-       ``causal``).
-    3. Every other query gets the mean of the values, or under the causal mask the
-       cumulative sum of the values up to its own position (as in the authors'
-       code), so no query reads a later position.
-
-    Which queries are active depends on scores against sampled keys, later ones
-    included, as in the paper. In the decoder every later position is a zero
-    placeholder known before the forecast, so no forecast value leaks through.
-
-    Parameters
-    ----------
-    queries : tensor of shape (batch, heads, L_Q, d)
-    keys, values : tensors of shape (batch, heads, L_K, d)
-    factor : int
-        The sampling factor ``c``.
-    causal : bool
-        Mask later positions; needs ``L_Q == L_K``.
-    generator : torch.Generator, optional
-        Source of the key sample; the global generator when None.
-
-    Returns
-    -------
-    tensor of shape (batch, heads, L_Q, d)
-    """
-    query_length, width = queries.shape[2:]
-    key_length = keys.shape[2]
-    if causal and query_length != key_length:
-        raise ValueError(
-            f"causal attention needs as many queries as keys; got {query_length} "
-            f"queries and {key_length} keys"
-        )
-    n_sampled, n_active = sparsity_sizes(query_length, key_length, factor)
-    scale = 1.0 / math.sqrt(width)
-
-    # Step 1: the sparsity measure on a sample of keys, the same sample for every
-    # sequence of the batch.
-    sample = torch.randint(
-        key_length, (query_length, n_sampled), generator=generator
-    ).to(queries.device)
-    # (batch, heads, L_Q, n_sampled, d)
-    sampled_keys = keys[:, :, sample, :]
-    # (batch, heads, L_Q, n_sampled)
-    sampled_scores = (queries.unsqueeze(-2) @ sampled_keys.transpose(-2, -1)).squeeze(
-        -2
-    ) * scale
-    measure = sampled_scores.amax(dim=-1) - sampled_scores.mean(dim=-1)
-
-    # Step 2: full attention for the top-u queries.
-    # (batch, heads, u)
-    active = measure.topk(n_active, dim=-1, sorted=False).indices
-    # (batch, heads, u, d)
-    active_queries = torch.gather(
-        queries, 2, active[..., None].expand(-1, -1, -1, width)
-    )
-    # (batch, heads, u, L_K)
-    scores = active_queries @ keys.transpose(-2, -1) * scale
-    if causal:
-        later = torch.arange(key_length, device=queries.device) > active[..., None]
-        scores = scores.masked_fill(later, -math.inf)
-    active_context = torch.softmax(scores, dim=-1) @ values
-
-    # Step 3: the lazy queries' context, overwritten where a query is active.
-    if causal:
-        context = values.cumsum(dim=2)
-    else:
-        context = values.mean(dim=2, keepdim=True).expand(-1, -1, query_length, -1)
-    # (batch, heads, L_Q, d)
-    context = context.clone()
-    context.scatter_(2, active[..., None].expand(-1, -1, -1, width), active_context)
-    return context
-
-
-def _future_mask(shape: torch.Size, device: torch.device) -> Tensor:
-    """True above the diagonal: key positions later than the query."""
-    return torch.ones(shape, dtype=torch.bool, device=device).triu(diagonal=1)
-
-
-class AttentionLayer(nn.Module):
-    """Multi-head attention: project, attend per head (ProbSparse or full), merge.
-
-    In evaluation mode the ProbSparse key sample is drawn from a generator seeded
-    with ``sampling_seed`` at every call, so a fitted model forecasts the same
-    numbers every time (and after it is saved and loaded).
-    """
-
-    def __init__(
-        self,
-        d_model: int,
-        n_heads: int,
-        *,
-        sparse: bool,
-        causal: bool = False,
-        factor: int = 5,
-        sampling_seed: int = 0,
-    ) -> None:
-        super().__init__()
-        self.query = nn.Linear(d_model, d_model)
-        self.key = nn.Linear(d_model, d_model)
-        self.value = nn.Linear(d_model, d_model)
-        self.out = nn.Linear(d_model, d_model)
-        self.n_heads = n_heads
-        self.sparse = sparse
-        self.causal = causal
-        self.factor = factor
-        self.sampling_seed = sampling_seed
-
-    def forward(self, target: Tensor, source: Tensor) -> Tensor:
-        """Attend from ``target`` (batch, L_Q, d_model) to ``source`` (batch, L_K,
-        d_model); returns (batch, L_Q, d_model)."""
-        batch, query_length, d_model = target.shape
-
-        def split_heads(tokens: Tensor) -> Tensor:
-            # (batch, heads, length, d_model / heads)
-            return tokens.view(
-                batch, -1, self.n_heads, d_model // self.n_heads
-            ).transpose(1, 2)
-
-        queries = split_heads(self.query(target))
-        keys = split_heads(self.key(source))
-        values = split_heads(self.value(source))
-        if self.sparse:
-            generator = None
-            if not self.training:
-                generator = torch.Generator().manual_seed(self.sampling_seed)
-            context = probsparse_attention(
-                queries,
-                keys,
-                values,
-                factor=self.factor,
-                causal=self.causal,
-                generator=generator,
-            )
-        else:
-            context = full_attention(queries, keys, values, causal=self.causal)
-        # (batch, L_Q, d_model)
-        merged = context.transpose(1, 2).reshape(batch, query_length, d_model)
-        projected: Tensor = self.out(merged)
-        return projected
+# -- 2. encoder layers ------------------------------------------------------------
 
 
 class FeedForward(nn.Sequential):
