@@ -7,7 +7,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from halftime import pipeline
 from halftime.dataset import GameSet
+from halftime.splits import SplitConfig
 from synthetic import random_walk_games
 
 REPO = Path(__file__).resolve().parents[1]
@@ -40,3 +42,25 @@ def requires_shared_data() -> pytest.MarkDecorator:
     return pytest.mark.skipif(
         not PBP_DIR.is_dir(), reason=f"shared play-by-play not found at {PBP_DIR}"
     )
+
+
+RUN_SPLIT = SplitConfig(train_end="2000-01", validation_end="2001-02", test_end=None)
+RUN_OPTIONS = {"lstm": {"max_epochs": 2, "hidden_size": 8, "progress": False}}
+RUN_KINDS = ("persistence", "mean_reversion", "dejavu", "lstm", "ensemble")
+
+
+@pytest.fixture(scope="session")
+def finished_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """A whole ``halftime run`` on 1,800 synthetic games; (output root, summary)."""
+    root = tmp_path_factory.mktemp("run")
+    games = root / "games.parquet"
+    random_walk_games(1800).to_parquet(games)
+    text = pipeline.run(
+        games,
+        root / "out",
+        split=RUN_SPLIT,
+        kinds=RUN_KINDS,
+        options=RUN_OPTIONS,
+        progress=False,
+    )
+    return root / "out", text

@@ -231,7 +231,7 @@ def _stage(line: str) -> None:
 
 
 def _command(args: argparse.Namespace) -> int:
-    from halftime import pipeline
+    from halftime import pipeline, predict
 
     progress = not args.quiet
     out = getattr(args, "out", None)
@@ -288,7 +288,7 @@ def _command(args: argparse.Namespace) -> int:
     elif args.command == "compare":
         print(pipeline.compare(args.out))
     elif args.command == "predict":
-        result = pipeline.predict_game(
+        result = predict.predict_game(
             args.models,
             margins=args.margins,
             pbp=args.pbp,
@@ -299,7 +299,7 @@ def _command(args: argparse.Namespace) -> int:
         print(
             json.dumps(result, indent=2)
             if args.json
-            else pipeline.format_predict(result)
+            else predict.format_predict(result)
         )
     return 0
 

@@ -1,0 +1,173 @@
+"""``halftime predict``: forecast one game in progress from its first minutes.
+
+The game comes as its margins after minutes ``1..cutoff`` (typed by a user) or as a
+play-by-play file of the game so far. The answer holds the forecast path, its
+conformal interval, any data-quality flags of the file, and the most similar past
+games from Dejavu as the explanation.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from halftime.dataset import GameSet
+from halftime.errors import DataError
+from halftime.training import load_models
+
+
+def predict_game(
+    models_dir: Path,
+    *,
+    margins: str | None = None,
+    pbp: Path | None = None,
+    model: str | None = None,
+    similar: int = 5,
+    game_id: str | None = None,
+) -> dict[str, Any]:
+    """``halftime predict``: one game's forecast, interval and similar past games."""
+    models = load_models(models_dir)
+    name = model or next(
+        (kind for kind in ("ensemble", "dejavu") if kind in models), next(iter(models))
+    )
+    if name not in models:
+        raise DataError(
+            f"no model {name!r} in {models_dir}; available: {', '.join(models)}"
+        )
+    chosen = models[name]
+    cutoff = chosen.forecaster.cutoff_
+    assert cutoff is not None
+    game, pattern, teams, flags = _live_pattern(margins, pbp, cutoff, game_id)
+    games = GameSet.from_patterns(
+        pattern, horizon=chosen.forecaster.horizon, game_id=[game]
+    )
+    forecast = chosen.forecaster.predict(games)
+    lower, upper = chosen.conformal.interval(forecast)
+    result: dict[str, Any] = {
+        "game_id": game,
+        "data_quality_flags": list(flags),
+        "home_team": teams[0],
+        "away_team": teams[1],
+        "model": name,
+        "coverage": chosen.conformal.coverage,
+        "known_margins": pattern.tolist(),
+        "minutes": games.minutes.tolist(),
+        "forecast": forecast[0].round(2).tolist(),
+        "lower": [_finite(v) for v in lower[0]],
+        "upper": [_finite(v) for v in upper[0]],
+        "similar_games": [],
+    }
+    if "dejavu" in models and similar > 0:
+        from halftime.forecasters.dejavu import Dejavu
+
+        dejavu = models["dejavu"].forecaster
+        assert isinstance(dejavu, Dejavu)
+        table = dejavu.explain(games, k=similar)[0]
+        table["date"] = table["date"].astype(str)
+        result["similar_games"] = table.round(2).to_dict(orient="records")
+    return result
+
+
+def _finite(value: float) -> float | None:
+    return None if not np.isfinite(value) else round(float(value), 2)
+
+
+MAX_MARGIN = 100
+"""Largest margin accepted from a user, in points (no NBA game has reached 70)."""
+
+_WHOLE_NUMBER = re.compile(r"^[+-]?\d{1,3}$")
+
+
+def parse_margins(text: str, cutoff: int) -> np.ndarray:
+    """Parse ``--margins``: exactly ``cutoff`` whole numbers of points, comma-separated.
+
+    Raises
+    ------
+    DataError
+        Naming the first value that is not a whole number of points within
+        ``+-MAX_MARGIN``, or the count when it is not ``cutoff``.
+    """
+    values = [value.strip() for value in text.split(",")]
+    if len(values) != cutoff:
+        raise DataError(
+            f"--margins has {len(values)} value(s); the models read exactly {cutoff}, "
+            f"the home-minus-away margins after minutes 1..{cutoff}"
+        )
+    for minute, value in enumerate(values, start=1):
+        if not _WHOLE_NUMBER.match(value) or abs(int(value)) > MAX_MARGIN:
+            raise DataError(
+                f"--margins: minute {minute} has {value!r}; a margin is a whole "
+                f"number of points between -{MAX_MARGIN} and {MAX_MARGIN}"
+            )
+    return np.array([int(value) for value in values], dtype=np.float64)
+
+
+def _live_pattern(
+    margins: str | None, pbp: Path | None, cutoff: int, game_id: str | None = None
+) -> tuple[str, np.ndarray, tuple[str, str], tuple[str, ...]]:
+    if margins is not None:
+        return "live", parse_margins(margins, cutoff), ("", ""), ()
+    from halftime.ingest import read_live_game
+
+    assert pbp is not None
+    live = read_live_game(pbp, cutoff=cutoff, game_id=game_id)
+    played = len(live.margins) - 1
+    if played < cutoff:
+        raise DataError(
+            f"game {live.game_id} has reached minute {played}; the models need "
+            f"minutes 1..{cutoff}. Try again after minute {cutoff}"
+        )
+    return (
+        live.game_id,
+        np.asarray(live.margins[1 : cutoff + 1], dtype=np.float64),
+        (live.home_team or "", live.away_team or ""),
+        tuple(live.flags),
+    )
+
+
+def format_predict(result: dict[str, Any]) -> str:
+    """Human-readable text of :func:`predict_game` output."""
+    teams = (
+        f" ({result['away_team']} @ {result['home_team']})"
+        if result["home_team"]
+        else ""
+    )
+    lines = [
+        f"game {result['game_id']}{teams}, model {result['model']}, "
+        f"{100 * result['coverage']:.0f}% intervals (home minus away, points)",
+        f"margin after minute {len(result['known_margins'])}: "
+        f"{result['known_margins'][-1]:+.0f}",
+    ]
+    if result["data_quality_flags"]:
+        lines.append(
+            "warning: the play-by-play has data-quality flags: "
+            + ", ".join(result["data_quality_flags"])
+            + " (see `halftime ingest` for what they mean)"
+        )
+    lines.append("minute  forecast   interval")
+    for minute, value, low, high in zip(
+        result["minutes"],
+        result["forecast"],
+        result["lower"],
+        result["upper"],
+        strict=True,
+    ):
+        low_text = "-inf" if low is None else f"{low:+.1f}"
+        high_text = "+inf" if high is None else f"{high:+.1f}"
+        lines.append(f"{minute:>6}  {value:+8.1f}   [{low_text}, {high_text}]")
+    if result["similar_games"]:
+        last = result["minutes"][-1]
+        lines.append(
+            "most similar past games (distance, their margin at minute "
+            f"{result['minutes'][0] - 1} and {last}):"
+        )
+        for row in result["similar_games"]:
+            lines.append(
+                f"  {row['game_id']} {row['date']} {row['away_team']} @ "
+                f"{row['home_team']}: distance {row['distance']:.1f}, "
+                f"{row['margin_at_cutoff']:+.0f} -> {row[f'margin_{last}']:+.0f}"
+            )
+    return "\n".join(lines)
