@@ -99,6 +99,19 @@ def load_games(
     return result.games, summary
 
 
+def describe_ingest(summary: dict[str, Any]) -> str:
+    """One line on what the ingest read and decided, for reports."""
+    if not summary.get("ingested"):
+        return f"{summary['games']} games read from {summary['source']}"
+    report = summary["report"]
+    return (
+        f"{report['accepted']} games from {report['files']} file(s) "
+        f"({report['rows']} rows) in {summary['seconds']} s; {report['rejected']} "
+        f"rejected, {report['flagged_games']} flagged, {report['missing']} without "
+        "play-by-play (see data/data_quality.md)"
+    )
+
+
 def ingest_to(
     source: Path,
     out: Path,
@@ -258,7 +271,7 @@ def run(
         "splits": splits.describe(),
         "seed": seed,
         "alpha": alpha,
-        "ingest": ingest_summary,
+        "ingest": describe_ingest(ingest_summary),
     }
     summary = _evaluate(
         trained,
@@ -408,7 +421,7 @@ def evaluate_on(
         "games_too_short": len(gameset.skipped),
         "evaluated": gameset.describe(),
         "training_run": run_manifest(models_dir),
-        "ingest": ingest_summary,
+        "ingest": describe_ingest(ingest_summary),
     }
     return _evaluate(models, gameset, results_dir, data_description=description)
 
