@@ -9,8 +9,7 @@ import pytest
 
 from halftime import pipeline
 from halftime.dataset import GameSet
-from halftime.splits import SplitConfig
-from synthetic import random_walk_games
+from synthetic import RUN_SPLIT, random_walk_games
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
@@ -44,7 +43,6 @@ def requires_shared_data() -> pytest.MarkDecorator:
     )
 
 
-RUN_SPLIT = SplitConfig(train_end="2000-01", validation_end="2001-02", test_end=None)
 RUN_OPTIONS = {"lstm": {"max_epochs": 2, "hidden_size": 8, "progress": False}}
 RUN_KINDS = ("persistence", "mean_reversion", "dejavu", "lstm", "ensemble")
 

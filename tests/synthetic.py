@@ -5,6 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from halftime.splits import SplitConfig
+
+RUN_SPLIT = SplitConfig(train_end="2000-01", validation_end="2001-02", test_end=None)
+"""Three synthetic seasons: train 2000-01, validation 2001-02, test 2002-03."""
+
 
 def random_walk_games(
     n_games: int,

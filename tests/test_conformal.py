@@ -210,3 +210,7 @@ def test_coverage_on_exchangeable_games_is_at_least_the_target(alpha: float) -> 
     assert (mean_coverage >= 1 - alpha - tolerance).all(), mean_coverage
     assert (mean_coverage <= upper_bound + tolerance).all(), mean_coverage
     assert (naive_coverage.mean(axis=0) < 1 - alpha - tolerance).all()
+
+
+def test_a_float32_alpha_is_read_as_its_decimal() -> None:
+    assert conformal_rank(9, np.float32(0.7)) == 3

@@ -13,7 +13,7 @@ import pytest
 from halftime import pipeline
 from halftime.errors import DataError
 from halftime.splits import SplitConfig
-from synthetic import random_walk_games
+from synthetic import RUN_SPLIT, random_walk_games
 
 KINDS = ("persistence", "mean_reversion", "dejavu", "lstm", "ensemble")
 
@@ -160,3 +160,80 @@ def test_compare_refuses_a_test_split_the_models_have_seen(
 
     with pytest.raises(DataError, match="were used to fit, tune or calibrate"):
         pipeline.compare(copy)
+
+
+def test_train_ensemble_refuses_members_that_saw_its_validation_games(
+    finished_run: tuple[Path, str], tmp_path: Path
+) -> None:
+    out, _ = finished_run
+    copy = tmp_path / "out"
+    shutil.copytree(out, copy)
+    games = out.parent / "games.parquet"
+    later = SplitConfig(train_end="2001-02", validation_end="2003-01-31")
+    pipeline.train_one("dejavu", games, copy, split=later, progress=False)
+
+    with pytest.raises(DataError, match="member dejavu was fitted on 600"):
+        pipeline.train_one("ensemble", games, copy, split=RUN_SPLIT, progress=False)
+
+
+def test_train_ensemble_never_nests_an_ensemble(
+    finished_run: tuple[Path, str], tmp_path: Path
+) -> None:
+    out, _ = finished_run
+    copy = tmp_path / "out"
+    shutil.copytree(out, copy)
+
+    pipeline.train_one(
+        "ensemble", out.parent / "games.parquet", copy, split=RUN_SPLIT, progress=False
+    )
+
+    saved = json.loads((copy / "models" / "ensemble" / "forecaster.json").read_text())
+    assert set(saved["config"]["members"]) == {"mean_reversion", "dejavu", "lstm"}
+
+
+def test_compare_writes_the_same_numbers_as_the_run(
+    finished_run: tuple[Path, str],
+) -> None:
+    out, _ = finished_run
+    results = out / "results" / "comparison.json"
+    before = json.loads(results.read_text())["models"]
+
+    pipeline.compare(out)
+
+    after = json.loads(results.read_text())["models"]
+    for name, entry in before.items():
+        assert after[name]["halftime"] == entry["halftime"]
+        assert after[name]["interval"]["coverage"] == entry["interval"]["coverage"]
+
+
+def test_the_target_coverage_is_the_one_the_intervals_were_calibrated_for(
+    tmp_path: Path,
+) -> None:
+    games = tmp_path / "games.parquet"
+    random_walk_games(1800).to_parquet(games)
+    kinds = ("persistence", "mean_reversion")
+    pipeline.run(
+        games, tmp_path, split=RUN_SPLIT, kinds=kinds, alpha=0.2, progress=False
+    )
+
+    pipeline.compare(tmp_path)
+
+    conformal = json.loads(
+        (tmp_path / "results" / "conformal_test_metrics.json").read_text()
+    )
+    assert conformal["mean_reversion"]["target_coverage"] == pytest.approx(0.8)
+
+
+def test_a_short_cutoff_still_chooses_dejavu_options(tmp_path: Path) -> None:
+    games = tmp_path / "games.parquet"
+    random_walk_games(1800).to_parquet(games)
+    split = SplitConfig(
+        train_end="2000-01", validation_end="2001-02", test_end=None, cutoff=10
+    )
+
+    pipeline.run(games, tmp_path, split=split, kinds=("dejavu",), progress=False)
+
+    chosen = json.loads(
+        (tmp_path / "results" / "dejavu_validation_metrics.json").read_text()
+    )
+    assert {row["window"] for row in chosen["options"]} == {6, None}

@@ -26,7 +26,7 @@ def test_selection_precedes_calibration_and_both_cover_validation(
 ) -> None:
     splits = make_splits(games_table, BY_SEASON)
 
-    assert splits.selection.date.max() <= splits.calibration.date.min()
+    assert splits.selection.date.max() < splits.calibration.date.min()
     assert len(splits.selection) + len(splits.calibration) == len(splits.validation)
     assert not set(splits.selection.game_id) & set(splits.calibration.game_id)
 
@@ -97,3 +97,36 @@ def test_splits_are_written_in_the_seed_shape(
     np.testing.assert_array_equal(
         np.stack(train["outcome"].to_numpy()), splits.train.outcome
     )
+
+
+def test_the_halves_of_validation_never_share_a_game_day(
+    games_table: pd.DataFrame,
+) -> None:
+    # 600 validation games, five a day: a 0.5 share would cut at game 300, a day
+    # boundary; 0.499 cuts inside a day and must move to the next day.
+    config = SplitConfig(
+        train_end="2000-01",
+        validation_end="2001-02",
+        test_end=None,
+        calibration_fraction=0.499,
+    )
+
+    splits = make_splits(games_table, config)
+
+    assert splits.selection.date.max() < splits.calibration.date.min()
+    assert len(splits.selection) % 5 == 0
+
+
+def test_short_games_are_listed_and_named_when_they_empty_a_split(
+    games_table: pd.DataFrame,
+) -> None:
+    short = games_table.copy()
+    short.loc[:599, "margin"] = short.loc[:599, "margin"].map(lambda m: m[:20])
+
+    with pytest.raises(DataError, match=r"600 game\(s\), all shorter than the 24"):
+        make_splits(short, BY_SEASON)
+
+    short = games_table.copy()
+    short.loc[5, "margin"] = short.loc[5, "margin"][:20]
+    listed = make_splits(short, BY_SEASON).describe()["games_too_short"]["train"]
+    assert listed == [{"game_id": short.loc[5, "game_id"], "minutes": 19}]

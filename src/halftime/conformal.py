@@ -92,7 +92,10 @@ def conformal_rank(n: int, alpha: float) -> int:
     """
     if n < 0:
         raise DataError(f"the number of calibration scores must be >= 0; got {n}")
-    exact_alpha = Fraction(repr(_check_alpha(alpha)))
+    _check_alpha(alpha)
+    # numpy scalars print their own shortest decimal (float32 0.7 as "0.7").
+    text = str(alpha) if isinstance(alpha, np.floating) else repr(float(alpha))
+    exact_alpha = Fraction(text)
     return math.ceil((n + 1) * (1 - exact_alpha))
 
 

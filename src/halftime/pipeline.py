@@ -158,7 +158,11 @@ def _evaluate(
             extra=_small_extra(model),
         )
     comparison = build_comparison(
-        games, results, data_description=data_description, extras=extras or {}
+        games,
+        results,
+        data_description=data_description,
+        alpha=_common_alpha(models),
+        extras=extras or {},
     )
     fan_game = typical_game(games)
     analogs = labels = None
@@ -178,6 +182,18 @@ def _evaluate(
         analog_labels=labels,
     )
     return format_summary(comparison)
+
+
+def _common_alpha(models: dict[str, TrainedModel]) -> float:
+    """The miscoverage all the models' intervals were calibrated for."""
+    alphas = {model.conformal.alpha for model in models.values()}
+    if len(alphas) != 1:
+        by_model = {name: model.conformal.alpha for name, model in models.items()}
+        raise DataError(
+            f"the models' intervals were calibrated for different alphas {by_model};"
+            " compare models calibrated alike (`halftime run --alpha`)"
+        )
+    return alphas.pop()
 
 
 def _with_progress(
@@ -350,17 +366,34 @@ def train_one(
             for name, model in load_models(paths["models"]).items()
             if name != "ensemble"
         }
+        later = set(splits.validation.game_id.tolist()) | set(
+            splits.test.game_id.tolist()
+        )
+        for name, member in members.items():
+            overlap = member.trained_on & later
+            if overlap:
+                raise DataError(
+                    f"member {name} was fitted on {len(overlap)} of this split's "
+                    f"validation and test games (e.g. {min(overlap)}); the "
+                    "ensemble's weights and intervals would be fitted on games a "
+                    "member was trained on. Train the members with the same split "
+                    "first"
+                )
         forecaster = build_forecaster(
             "ensemble", seed=seed, options=options, fitted=members
         )
         forecaster.fit(splits.train, splits.selection)
         seen = seen_games(splits).union(*(member.seen for member in members.values()))
+        trained_on = frozenset(splits.train.game_id.tolist()).union(
+            *(member.trained_on for member in members.values())
+        )
         model = calibrate_and_save(
             kind,
             forecaster,
             splits.calibration,
             paths["models"],
             seen=seen,
+            trained_on=trained_on,
             alpha=alpha,
         )
     else:

@@ -102,8 +102,17 @@ class Splits:
         return self.validation.subset(np.arange(start, len(self.validation)))
 
     def _calibration_start(self) -> int:
+        """First calibration game: the latest share, moved to a new game day.
+
+        A game day is never shared by the two halves, so every selection game is
+        strictly earlier than every calibration game (when dates are known).
+        """
         n = len(self.validation)
-        return n - round(n * self.config.calibration_fraction)
+        start = n - round(n * self.config.calibration_fraction)
+        dates = self.validation.date
+        while 0 < start < n and dates[start] == dates[start - 1]:
+            start += 1
+        return start
 
     def describe(self) -> dict[str, Any]:
         """Counts and exact date ranges of every split, for reports."""
@@ -115,6 +124,13 @@ class Splits:
             "selection": self.selection.describe(),
             "calibration": self.calibration.describe(),
             "test": self.test.describe(),
+            "games_too_short": {
+                name: [
+                    {"game_id": game.game_id, "minutes": game.n_minutes}
+                    for game in getattr(self, name).skipped
+                ]
+                for name in SPLIT_NAMES
+            },
         }
 
 
@@ -205,6 +221,13 @@ def make_splits(games: pd.DataFrame, config: SplitConfig | None = None) -> Split
         part = GameSet.from_games_table(
             table.loc[mask.to_numpy()], cutoff=config.cutoff, horizon=config.horizon
         )
+        if len(part) == 0 and part.skipped:
+            raise DataError(
+                f"the {name} split ({ranges[name]}) has {len(part.skipped)} game(s), "
+                f"all shorter than the {config.cutoff + config.horizon} minutes the "
+                f"models need (e.g. {part.skipped[0].game_id}, "
+                f"{part.skipped[0].n_minutes} minutes)"
+            )
         if len(part) == 0:
             raise DataError(
                 f"the {name} split ({ranges[name]}) has no games; the data holds "

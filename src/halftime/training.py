@@ -60,6 +60,8 @@ class TrainedModel:
     extra: dict[str, Any]
     seen: frozenset[str] = frozenset()
     """Ids of the games the model was fitted, tuned or calibrated on."""
+    trained_on: frozenset[str] = frozenset()
+    """Ids of the games the model was fitted on (a subset of :attr:`seen`)."""
 
 
 def build_forecaster(
@@ -72,10 +74,12 @@ def build_forecaster(
     """Create an unfitted forecaster of ``kind`` from JSON-like options."""
     options = dict(options or {})
     if kind == "ensemble":
+        # Persistence adds nothing that mean reversion cannot weigh, and an
+        # ensemble never holds another ensemble.
         members = {
             name: model.forecaster
             for name, model in (fitted or {}).items()
-            if name not in ("ensemble", "persistence")
+            if name != "persistence" and not isinstance(model.forecaster, Ensemble)
         }
         if not members:
             raise ConfigError(
@@ -155,6 +159,7 @@ def train_models(
     check_kinds(kinds)
     options = options or {}
     seen = seen_games(splits)
+    trained_on = frozenset(splits.train.game_id.tolist())
     ordered = sorted(kinds, key=lambda kind: kind == "ensemble")
     trained: dict[str, TrainedModel] = {}
     for kind in ordered:
@@ -186,6 +191,7 @@ def train_models(
             splits.calibration,
             models_dir,
             seen=seen,
+            trained_on=trained_on,
             alpha=alpha,
             extra=extra,
         )
@@ -202,6 +208,7 @@ def train_models(
             splits.calibration,
             models_dir,
             seen=seen,
+            trained_on=trained_on,
             alpha=alpha,
         )
     write_run_manifest(models_dir, splits)
@@ -215,14 +222,16 @@ def calibrate_and_save(
     models_dir: Path,
     *,
     seen: frozenset[str],
+    trained_on: frozenset[str],
     alpha: float = DEFAULT_ALPHA,
     extra: dict[str, Any] | None = None,
 ) -> TrainedModel:
     """Calibrate conformal intervals for a fitted forecaster and save both.
 
     ``seen`` holds the ids of every game the forecaster was fitted, tuned or
-    calibrated on; it is saved beside the model so that no later evaluation scores
-    the model on them.
+    calibrated on, ``trained_on`` those it was fitted on; both are saved beside the
+    model so that no later evaluation scores the model on them, and no ensemble
+    tunes or calibrates on its members' training games.
     """
     if len(calibration) == 0:
         raise DataError(
@@ -236,9 +245,15 @@ def calibrate_and_save(
     forecaster.save(directory)
     conformal.save(directory)
     save_arrays(
-        directory / SEEN_GAMES, {"game_id": np.array(sorted(seen), dtype=np.str_)}
+        directory / SEEN_GAMES,
+        {
+            "game_id": np.array(sorted(seen), dtype=np.str_),
+            "trained_on": np.array(sorted(trained_on), dtype=np.str_),
+        },
     )
-    return TrainedModel(name, forecaster, conformal, dict(extra or {}), seen)
+    return TrainedModel(
+        name, forecaster, conformal, dict(extra or {}), seen, trained_on
+    )
 
 
 def seen_games(splits: Splits) -> frozenset[str]:
@@ -291,17 +306,19 @@ def _load_model(directory: Path) -> TrainedModel:
             f"({SEEN_GAMES}), so no evaluation of it could be trusted; fit it again "
             "with `halftime run` or `halftime train`"
         )
-    try:
-        seen = frozenset(str(game) for game in load_arrays(seen_path)["game_id"])
-    except KeyError:
-        raise DataError(f"{seen_path}: has no game_id array") from None
+    arrays = load_arrays(seen_path)
+    if "game_id" not in arrays:
+        raise DataError(f"{seen_path}: has no game_id array")
+    seen = frozenset(str(game) for game in arrays["game_id"])
+    # Without the finer record, every seen game counts as a training game.
+    trained_on = frozenset(str(game) for game in arrays.get("trained_on", seen))
     assert forecaster.cutoff_ is not None
     if conformal.quantiles_ is None or len(conformal.quantiles_) != forecaster.horizon:
         raise DataError(
             f"{directory}: the intervals cover a different number of minutes than "
             f"the model's horizon of {forecaster.horizon}"
         )
-    return TrainedModel(directory.name, forecaster, conformal, {}, seen)
+    return TrainedModel(directory.name, forecaster, conformal, {}, seen, trained_on)
 
 
 def run_manifest(models_dir: Path) -> dict[str, Any]:

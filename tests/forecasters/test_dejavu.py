@@ -136,3 +136,12 @@ def test_selection_uses_validation_and_records_every_option(
     best = min(selection.table, key=lambda row: row["validation_mae"])
     assert selection.best.k == best["k"] == 50  # one analog is noise
     assert selection.best.distance == best["distance"]
+
+
+def test_selection_with_fewer_games_than_any_k_is_a_clear_error(
+    validation_games: GameSet,
+) -> None:
+    few = validation_games.subset(np.arange(5))
+
+    with pytest.raises(DataError, match="fewer than the smallest k"):
+        select_dejavu(few, validation_games)

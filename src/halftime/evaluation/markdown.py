@@ -218,7 +218,9 @@ def _notes_section(comparison: Mapping[str, Any], models: Mapping[str, Any]) -> 
             f"for a {_percent(test['confidence'])} interval of the mean difference, "
             "and Diebold-Mariano (t tail). A difference is called significant only "
             "when the interval excludes zero and the DM p-value is below "
-            f"{1 - test['confidence']:.2f}."
+            f"{1 - test['confidence']:.2f}. Each model is tested at every forecast "
+            "minute with no correction for the many tests: read a p-value near "
+            "that level as weak evidence."
         )
         for name, entry in models.items():
             t = (entry.get("vs_persistence") or {}).get("test")
@@ -235,6 +237,20 @@ def _notes_section(comparison: Mapping[str, Any], models: Mapping[str, Any]) -> 
         for name, entry in models.items()
         if entry.get("interval") and entry["interval"].get("mean_width") is None
     ]
+    short = [
+        name
+        for name, entry in models.items()
+        if entry.get("interval")
+        and entry["interval"]["coverage"] < entry["interval"]["target_coverage"]
+    ]
+    if short:
+        notes.append(
+            "Coverage below the target over all forecast minutes: "
+            + ", ".join(short)
+            + ". Conformal coverage holds when test games are exchangeable with the "
+            "calibration games; when the game drifts between seasons (the spread of "
+            "the margin's change grows), it falls short by about as much."
+        )
     if infinite:
         notes.append(
             "Infinite intervals (calibration set too small for the coverage): "

@@ -65,7 +65,7 @@ class Forecaster(abc.ABC):
             )
         started = time.perf_counter()
         self._fit(train, validation)
-        self.fit_seconds_ = time.perf_counter() - started
+        self.fit_seconds_ = time.perf_counter() - started + self._prior_fit_seconds()
         self.cutoff_ = train.cutoff
         self.horizon_ = train.horizon
         self.training_range_ = train.describe()
@@ -167,6 +167,10 @@ class Forecaster(abc.ABC):
 
     @abc.abstractmethod
     def _predict(self, games: GameSet) -> FloatArray: ...
+
+    def _prior_fit_seconds(self) -> float:
+        """Training time of parts fitted before :meth:`fit` (an ensemble's members)."""
+        return 0.0
 
     def _state(self) -> dict[str, Any]:
         """Fitted statistics small enough for JSON."""

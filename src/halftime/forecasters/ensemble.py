@@ -2,7 +2,8 @@
 
 The weights are non-negative and sum to one. By default they minimise the squared error
 of the combined forecast on validation games (never test games); fixed weights such as
-the seed plan's 0.6 LSTM + 0.4 Dejavu can be given instead. The members are saved
+the seed plan's 0.6 LSTM + 0.4 Dejavu can be given instead. An ensemble's training time
+includes its members'. The members are saved
 inside the ensemble's directory, each as the data files its own kind writes.
 """
 
@@ -160,6 +161,9 @@ class Ensemble(Forecaster):
             name: float(weight) for name, weight in zip(names, weights, strict=True)
         }
         logger.info("ensemble weights fitted on validation games: %s", self.weights_)
+
+    def _prior_fit_seconds(self) -> float:
+        return sum(member.fit_seconds_ or 0.0 for member in self.members.values())
 
     def _predict(self, games: GameSet) -> FloatArray:
         assert self.weights_ is not None
