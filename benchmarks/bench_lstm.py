@@ -20,105 +20,76 @@ training early, as in ``halftime run``), test 2015-16..2016-17.
 
 neuralforecast trains for a fixed number of steps: its validation is the tail of
 each training series, which for 24-minute series is the forecast window itself, so
-it cannot stop early on separate validation games.
+it cannot stop early on separate validation games. What the benchmarks against
+neuralforecast share (options, split, worker, table) is in ``nf_common.py``.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import math
-import subprocess
-import sys
-import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
+import nf_common
 
-INPUT_SIZE = 18  # halftime.constants.DEFAULT_CUTOFF; the worker cannot import halftime
-HORIZON = 6  # halftime.constants.DEFAULT_HORIZON
+if TYPE_CHECKING:
+    from halftime.dataset import GameSet
+
 INFERENCE_REPEATS = 3
+COLUMNS: list[nf_common.Column] = [
+    ("training (s)", "train_s", 1),
+    ("training", "training", None),
+    ("inference (ms / 1,000 games)", "infer_ms_per_1000", 1),
+    ("test MAE 19-24 (pts)", "mae", 3),
+    ("test MAE halftime (pts)", "mae_halftime", 3),
+]
 
 
 def main() -> None:
     args = parse_args()
     if args.nf_worker:
-        run_neuralforecast_worker(Path(args.nf_worker[0]), Path(args.nf_worker[1]))
+        job, result = args.nf_worker
+        nf_common.run_worker(Path(job), Path(result), build_lstm, INFERENCE_REPEATS)
         return
-    if args.games is None:
-        sys.exit("bench_lstm: --games is required (games.parquet or a pbp folder)")
+    train, validation, test = nf_common.load_benchmark_splits(args, "bench_lstm")
 
-    from halftime.constants import DEFAULT_CUTOFF, DEFAULT_HORIZON
-
-    if (DEFAULT_CUTOFF, DEFAULT_HORIZON) != (INPUT_SIZE, HORIZON):
-        sys.exit("bench_lstm: INPUT_SIZE/HORIZON disagree with halftime.constants")
-    train, validation, test = load_splits(args.games)
-    print(
-        f"games: train {len(train)}, early-stopping validation {len(validation)}, "
-        f"test {len(test)}; torch threads {args.threads}",
-        file=sys.stderr,
-    )
-
-    rows = [persistence_row(test)]
+    rows = [nf_common.persistence_row(test)]
     rows.append(halftime_row(train, validation, test, args.threads))
     steps = args.nf_max_steps or rows[-1]["steps_to_best"]
-    rows.append(neuralforecast_row(train, test, args, steps))
-    print(markdown_table(rows))
+    rows.append(
+        nf_common.neuralforecast_row(
+            "LSTM",
+            __file__,
+            args,
+            train,
+            test,
+            steps,
+            batch_of="series",
+            note=f", scaler {args.nf_scaler}",
+            scaler=args.nf_scaler,
+        )
+    )
+    print(nf_common.markdown_table(rows, COLUMNS))
 
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--games", type=Path, help="games.parquet or pbp folder")
-    parser.add_argument(
-        "--threads", type=int, default=1, help="torch CPU threads for both models"
-    )
-    parser.add_argument(
-        "--neuralforecast-python",
-        type=Path,
-        help="python of a venv with neuralforecast (if not importable here)",
-    )
-    parser.add_argument(
-        "--nf-max-steps",
-        type=int,
-        default=None,
-        help="neuralforecast training steps (default: as many batches of 32 as "
-        "halftime's LSTM ran to its early stop)",
+    nf_common.add_common_arguments(
+        parser,
+        "as many batches of 32 as halftime's LSTM ran to its early stop",
     )
     parser.add_argument(
         "--nf-scaler",
         default="robust",
         help="neuralforecast scaler_type (its default: robust, per window)",
     )
-    parser.add_argument("--nf-worker", nargs=2, help=argparse.SUPPRESS)
     return parser.parse_args()
 
 
-def load_splits(games_path: Path) -> tuple[Any, Any, Any]:
-    from halftime.pipeline import load_games
-    from halftime.splits import SplitConfig, make_splits
-
-    games, _ = load_games(games_path, None, progress=False)
-    splits = make_splits(games, SplitConfig())
-    return splits.train, splits.selection, splits.test
-
-
-def mae_columns(forecast: np.ndarray, outcome: np.ndarray) -> dict[str, float]:
-    """MAE in points over every forecast minute and at halftime (the last one)."""
-    error = np.abs(forecast - outcome)
-    return {"mae": float(error.mean()), "mae_halftime": float(error[:, -1].mean())}
-
-
-def persistence_row(test: Any) -> dict[str, Any]:
-    forecast = np.repeat(test.pattern[:, -1:], test.horizon, axis=1)
-    return {"model": "persistence (margin at minute 18)"} | mae_columns(
-        forecast, test.require_outcome()
-    )
-
-
 def halftime_row(
-    train: Any, validation: Any, test: Any, threads: int
+    train: GameSet, validation: GameSet, test: GameSet, threads: int
 ) -> dict[str, Any]:
     from halftime.forecasters.lstm import LSTMForecaster
     from halftime.forecasters.neural_config import TrainingConfig
@@ -128,7 +99,9 @@ def halftime_row(
     forecaster.fit(train, validation)
     train_seconds = time.perf_counter() - started
 
-    seconds_per_game = best_time(lambda: forecaster.predict(test)) / len(test)
+    seconds, forecast = nf_common.best_time(
+        lambda: forecaster.predict(test), INFERENCE_REPEATS
+    )
     epochs, best = len(forecaster.history_), forecaster.best_epoch_
     steps_per_epoch = math.ceil(len(train) / forecaster.training.batch_size)
     return {
@@ -136,155 +109,22 @@ def halftime_row(
         "train_s": train_seconds,
         "training": f"{epochs} epochs, best {best} (early stop)",
         "steps_to_best": (best or epochs) * steps_per_epoch,
-        "infer_ms_per_1000": 1e6 * seconds_per_game,
-    } | mae_columns(forecaster.predict(test), test.require_outcome())
+        "infer_ms_per_1000": 1e6 * seconds / len(test),
+    } | nf_common.error_columns(forecast, test.require_outcome())
 
 
-def best_time(action: Any) -> float:
-    times = []
-    for _ in range(INFERENCE_REPEATS):
-        started = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - started)
-    return min(times)
-
-
-# -- neuralforecast -----------------------------------------------------------------
-
-
-def neuralforecast_row(
-    train: Any, test: Any, args: argparse.Namespace, steps: int
-) -> dict[str, Any]:
-    row: dict[str, Any] = {"model": "neuralforecast LSTM (h=6, input_size=18)"}
-    python = args.neuralforecast_python
-    if python is None:
-        try:
-            import neuralforecast  # noqa: F401
-        except ImportError:
-            row["note"] = (
-                "MISSING: neuralforecast is not installed here and no "
-                "--neuralforecast-python was given"
-            )
-            return row
-        python = Path(sys.executable)
-    with tempfile.TemporaryDirectory() as folder:
-        job, result = Path(folder) / "job.npz", Path(folder) / "result.json"
-        np.savez(
-            job,
-            train=np.concatenate([train.pattern, train.require_outcome()], axis=1),
-            test_pattern=test.pattern,
-            max_steps=np.array(steps),
-            threads=np.array(args.threads),
-            scaler=np.array(args.nf_scaler),
-        )
-        command = [str(python), __file__, "--nf-worker", str(job), str(result)]
-        done = subprocess.run(command, capture_output=True, text=True, check=False)
-        if done.returncode != 0 or not result.exists():
-            tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
-            row["note"] = f"FAILED (exit {done.returncode}): {' | '.join(tail)}"
-            return row
-        payload = json.loads(result.read_text())
-    forecast = np.asarray(payload["forecast"], dtype=np.float64)
-    return (
-        row
-        | {
-            "train_s": payload["train_s"],
-            "training": f"{steps} steps of 32 series (fixed, no early stop)",
-            "infer_ms_per_1000": 1e6 * payload["infer_s"] / len(test),
-            "note": f"neuralforecast {payload['version']}, scaler {args.nf_scaler}",
-        }
-        | mae_columns(forecast, test.require_outcome())
-    )
-
-
-def run_neuralforecast_worker(job_path: Path, result_path: Path) -> None:
-    """Train and time neuralforecast's LSTM; runs in the venv that has it."""
-    import logging
-
-    import pandas as pd
-    import torch
-    from neuralforecast import NeuralForecast, __version__
+def build_lstm(job: Any) -> Any:
+    """neuralforecast's LSTM, sized as halftime's; runs in the venv that has it."""
     from neuralforecast.models import LSTM
 
-    logging.getLogger("pytorch_lightning").setLevel(logging.ERROR)
-    logging.getLogger("lightning_fit").setLevel(logging.ERROR)
-    job = np.load(job_path)
-    torch.set_num_threads(int(job["threads"]))
-
-    def long_frame(margins: np.ndarray) -> pd.DataFrame:
-        # One series per game; ds is the minute 1..n.
-        n_games, n_minutes = margins.shape
-        return pd.DataFrame(
-            {
-                "unique_id": np.repeat(np.arange(n_games), n_minutes),
-                "ds": np.tile(np.arange(1, n_minutes + 1), n_games),
-                "y": margins.ravel(),
-            }
-        )
-
-    model = LSTM(
-        h=HORIZON,
-        input_size=INPUT_SIZE,
+    return LSTM(
         encoder_hidden_size=64,
         encoder_n_layers=2,
         decoder_hidden_size=64,
         learning_rate=1e-3,
-        max_steps=int(job["max_steps"]),
-        batch_size=32,
-        random_seed=2021,
         scaler_type=str(job["scaler"]),
-        accelerator="cpu",
-        enable_progress_bar=False,
-        enable_model_summary=False,
-        logger=False,
-        enable_checkpointing=False,
+        **nf_common.nf_model_options(job),
     )
-    forecaster = NeuralForecast(models=[model], freq=1)
-    started = time.perf_counter()
-    forecaster.fit(long_frame(job["train"]))
-    train_seconds = time.perf_counter() - started
-
-    test_frame = long_frame(job["test_pattern"])
-    times = []
-    for _ in range(INFERENCE_REPEATS):
-        started = time.perf_counter()
-        predicted = forecaster.predict(df=test_frame)
-        times.append(time.perf_counter() - started)
-    predicted = predicted.sort_values(["unique_id", "ds"])
-    forecast = predicted["LSTM"].to_numpy().reshape(-1, HORIZON)
-    result_path.write_text(
-        json.dumps(
-            {
-                "train_s": train_seconds,
-                "infer_s": min(times),
-                "forecast": forecast.tolist(),
-                "version": __version__,
-            }
-        )
-    )
-
-
-def markdown_table(rows: list[dict[str, Any]]) -> str:
-    def number(row: dict[str, Any], key: str, digits: int) -> str:
-        return f"{row[key]:.{digits}f}" if key in row else "-"
-
-    lines = [
-        "| model | training (s) | training | inference (ms / 1,000 games) "
-        "| test MAE 19-24 (pts) | test MAE halftime (pts) | note |",
-        "|---|---|---|---|---|---|---|",
-    ]
-    for row in rows:
-        cells = [
-            row["model"],
-            number(row, "train_s", 1),
-            row.get("training", "-"),
-            number(row, "infer_ms_per_1000", 1),
-            number(row, "mae", 3),
-            number(row, "mae_halftime", 3),
-            row.get("note", ""),
-        ]
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines)
 
 
 if __name__ == "__main__":
