@@ -106,3 +106,16 @@ def test_negative_margins_parse() -> None:
     values = predict.parse_margins(",".join(["-3"] * 18), 18)
 
     assert values.tolist() == [-3.0] * 18
+
+
+def test_minutes_past_the_cutoff_are_reported_not_used(
+    finished_run: tuple[Path, str], tmp_path: Path
+) -> None:
+    out, _ = finished_run
+    pbp = _live_csv(tmp_path / "live.csv", minutes=20)
+
+    result = predict.predict_game(out / "models", pbp=pbp, model="dejavu")
+
+    assert result["known_margins"] == [2.0 * m for m in range(1, 19)]
+    assert result["margins_after_cutoff"] == [38.0, 40.0]
+    assert "the file reaches minute 20" in predict.format_predict(result)

@@ -72,13 +72,28 @@ def _add_out(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_seed_alpha(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=DEFAULT_SEED,
+        help=f"seed of every random step (default: {DEFAULT_SEED})",
+    )
+    parser.add_argument(
+        "--alpha",
+        type=float,
+        default=DEFAULT_ALPHA,
+        help=f"miscoverage of the intervals (default: {DEFAULT_ALPHA}, 95%%)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``halftime`` command."""
     parser = argparse.ArgumentParser(
         prog="halftime",
         description=(
             "Forecast an NBA game's margin after minutes 19..24 from its first 18 "
-            "minutes, with 95%% intervals and similar past games."
+            "minutes, with 95% intervals and similar past games."
         ),
     )
     parser.add_argument("--version", action="version", version=__version__)
@@ -102,7 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="the main job: ingest, split, fit, calibrate, evaluate, report",
         description=(
             "Ingest the play-by-play, split it chronologically, fit every model, "
-            "calibrate 95%% intervals, evaluate on test games and write "
+            "calibrate 95% intervals, evaluate on test games and write "
             "OUT/results/report.md."
         ),
     )
@@ -114,8 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="comma-separated model kinds (default: all)",
     )
-    run.add_argument("--seed", type=int, default=DEFAULT_SEED)
-    run.add_argument("--alpha", type=float, default=DEFAULT_ALPHA)
+    _add_seed_alpha(run)
 
     train = commands.add_parser(
         "train",
@@ -126,12 +140,17 @@ def build_parser() -> argparse.ArgumentParser:
             "to OUT/models/KIND."
         ),
     )
-    train.add_argument("kind", help="persistence, mean_reversion, dejavu, lstm, ...")
+    train.add_argument(
+        "kind",
+        help=(
+            "persistence, mean_reversion, dejavu, lstm, informer or ensemble (which "
+            "combines the models already saved in OUT/models)"
+        ),
+    )
     _add_data(train)
     _add_split(train)
     _add_out(train)
-    train.add_argument("--seed", type=int, default=DEFAULT_SEED)
-    train.add_argument("--alpha", type=float, default=DEFAULT_ALPHA)
+    _add_seed_alpha(train)
     train.add_argument(
         "--set",
         action="append",
@@ -148,10 +167,18 @@ def build_parser() -> argparse.ArgumentParser:
             "out every game the models were fitted, tuned or calibrated on."
         ),
     )
-    evaluate.add_argument("--models", type=Path, required=True)
+    evaluate.add_argument(
+        "--models",
+        type=Path,
+        required=True,
+        help="a models directory written by `halftime run` (or one model's folder)",
+    )
     _add_data(evaluate)
     evaluate.add_argument(
-        "--out", type=Path, default=Path("results-evaluate"), help="report directory"
+        "--out",
+        type=Path,
+        default=Path("results-evaluate"),
+        help="report directory (default: results-evaluate)",
     )
 
     compare = commands.add_parser(
@@ -169,7 +196,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="forecast one game in progress",
         description=(
             "Forecast minutes 19..24 of one game from its first 18 margins (or a "
-            "play-by-play file of the game in progress), with the 95%% interval "
+            "play-by-play file of the game in progress), with the 95% interval "
             "and the most similar past games."
         ),
     )
@@ -181,7 +208,9 @@ def build_parser() -> argparse.ArgumentParser:
     predict.add_argument(
         "--game-id", default=None, help="the game to read when --pbp holds several"
     )
-    predict.add_argument("--models", type=Path, default=Path("models"))
+    predict.add_argument(
+        "--models", type=Path, default=Path("models"), help="default: models"
+    )
     predict.add_argument("--model", default=None, help="default: ensemble or dejavu")
     predict.add_argument("--similar", type=int, default=5, help="past games to show")
     predict.add_argument("--json", action="store_true", help="print JSON")

@@ -38,6 +38,7 @@ from halftime.splits import SplitConfig, make_splits, write_splits
 from halftime.training import (
     DEFAULT_KINDS,
     NEURAL_KINDS,
+    RUN_MANIFEST,
     TrainedModel,
     build_forecaster,
     calibrate_and_save,
@@ -66,7 +67,7 @@ def _paths(out: Path) -> dict[str, Path]:
 
 def load_games(
     source: Path,
-    out: Path | None,
+    data_dir: Path | None,
     *,
     gamelogs: Path | None = None,
     workers: int | None = None,
@@ -74,8 +75,8 @@ def load_games(
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
     """Ingest ``source`` (or read a saved ``games.parquet``) into the games table.
 
-    When ``out`` is given, the table and the data-quality report are written to
-    ``out/data``. Returns the table and a short summary of the ingest.
+    When ``data_dir`` is given, the table and the data-quality report are written
+    into it. Returns the table and a short summary of the ingest.
     """
     from halftime.ingest import ingest, read_games, write_ingest
 
@@ -86,14 +87,15 @@ def load_games(
     result = ingest(source, gamelogs=gamelogs, workers=workers, progress=progress)
     seconds = time.perf_counter() - started
     written: dict[str, Path] = {}
-    if out is not None:
-        written = write_ingest(result, _paths(out)["data"])
+    if data_dir is not None:
+        written = write_ingest(result, data_dir)
     summary = {
         "games": len(result.games),
         "source": str(source),
         "ingested": True,
         "seconds": round(seconds, 1),
         "written": {name: str(path) for name, path in written.items()},
+        "data_dir": None if data_dir is None else str(data_dir),
         "report": result.report.to_dict()["summary"],
     }
     return result.games, summary
@@ -108,7 +110,7 @@ def describe_ingest(summary: dict[str, Any]) -> str:
         f"{report['accepted']} games from {report['files']} file(s) "
         f"({report['rows']} rows) in {summary['seconds']} s; {report['rejected']} "
         f"rejected, {report['flagged_games']} flagged, {report['missing']} without "
-        "play-by-play (see data/data_quality.md)"
+        f"play-by-play (see {summary['data_dir']}/data_quality.md)"
     )
 
 
@@ -126,12 +128,18 @@ def ingest_to(
             f"{source} is a games table that is already ingested; `halftime ingest` "
             "reads play-by-play (CSV or JSON). Pass it to `halftime run --data`"
         )
+    paths = _paths(out)
     _, summary = load_games(
-        source, out, gamelogs=gamelogs, workers=workers, progress=progress
+        source, paths["data"], gamelogs=gamelogs, workers=workers, progress=progress
     )
     lines = [f"ingested {summary['games']} games in {summary['seconds']} s"]
     lines += [f"  {key}: {value}" for key, value in summary["report"].items()]
     lines += [f"  wrote {path}" for path in summary["written"].values()]
+    if paths["splits"].is_dir():
+        lines.append(
+            f"  note: {paths['splits']} still holds the splits of an earlier run; "
+            "`halftime run` or `halftime train` rewrites them from this data"
+        )
     return "\n".join(lines)
 
 
@@ -268,7 +276,7 @@ def run(
     started = time.perf_counter()
     stage(f"ingesting {source}")
     games, ingest_summary = load_games(
-        source, out, gamelogs=gamelogs, workers=workers, progress=progress
+        source, paths["data"], gamelogs=gamelogs, workers=workers, progress=progress
     )
     splits = make_splits(games, split)
     write_splits(splits, paths["splits"])
@@ -289,12 +297,22 @@ def run(
         "alpha": alpha,
         "ingest": describe_ingest(ingest_summary),
     }
+    extras = _run_extras(trained, paths["results"])
     summary = _evaluate(
         trained,
         splits.test,
         paths["results"],
         data_description=description,
-        extras=_run_extras(trained, paths["results"]),
+        extras=extras,
+    )
+    # `halftime compare` rewrites the report later with the same context.
+    manifest = run_manifest(paths["models"])
+    description_without_splits = {
+        key: value for key, value in description.items() if key != "splits"
+    }
+    write_json(
+        paths["models"] / RUN_MANIFEST,
+        manifest | {"description": description_without_splits, "extras": extras},
     )
     minutes = (time.perf_counter() - started) / 60
     return f"{summary}\n\nrun took {minutes:.1f} min; report: {paths['results']}"
@@ -356,11 +374,17 @@ def train_one(
             )
         source = games_path
     games, _ = load_games(
-        source, out, gamelogs=gamelogs, workers=workers, progress=progress
+        source, paths["data"], gamelogs=gamelogs, workers=workers, progress=progress
     )
     splits = make_splits(games, split)
     write_splits(splits, paths["splits"])
     if kind == "ensemble":
+        if not paths["models"].is_dir():
+            raise DataError(
+                f"an ensemble combines models already saved in {paths['models']}, "
+                "and there are none; train its members first, e.g. `halftime train "
+                "dejavu` and `halftime train lstm` (or run `halftime run`)"
+            )
         members = {
             name: model
             for name, model in load_models(paths["models"]).items()
@@ -407,9 +431,10 @@ def train_one(
         )[kind]
     forecast = model.forecaster.predict(splits.validation)
     mae = float(np.abs(forecast - splits.validation.require_outcome())[:, -1].mean())
+    including = " including its members' training" if kind == "ensemble" else ""
     return (
-        f"trained {kind} in {model.forecaster.fit_seconds_:.1f} s; validation "
-        f"halftime MAE {mae:.3f} points; saved to {paths['models'] / kind}"
+        f"trained {kind} in {model.forecaster.fit_seconds_:.1f} s{including}; "
+        f"validation halftime MAE {mae:.3f} points; saved to {paths['models'] / kind}"
     )
 
 
@@ -427,7 +452,11 @@ def evaluate_on(
     cutoff = next(iter(models.values())).forecaster.cutoff_
     horizon = next(iter(models.values())).forecaster.horizon
     games, ingest_summary = load_games(
-        source, None, gamelogs=gamelogs, workers=workers, progress=progress
+        source,
+        results_dir / "data",
+        gamelogs=gamelogs,
+        workers=workers,
+        progress=progress,
     )
     seen = frozenset().union(*(model.seen for model in models.values()))
     unseen = games.loc[~games["game_id"].isin(seen)]
@@ -453,10 +482,25 @@ def evaluate_on(
         "games_left_out_as_seen": left_out,
         "games_too_short": len(gameset.skipped),
         "evaluated": gameset.describe(),
-        "training_run": run_manifest(models_dir),
+        "models_trained_on": _training_range(models),
         "ingest": describe_ingest(ingest_summary),
     }
-    return _evaluate(models, gameset, results_dir, data_description=description)
+    summary = _evaluate(models, gameset, results_dir, data_description=description)
+    return (
+        f"{summary}\n\n{len(games)} games read, {left_out} left out as seen by the "
+        f"models, {len(gameset.skipped)} too short; report: {results_dir}"
+    )
+
+
+def _training_range(models: dict[str, TrainedModel]) -> str:
+    """The dates the models were trained on, in one line."""
+    ranges = {
+        (r.get("first_date"), r.get("last_date"), r.get("n_games"))
+        for r in (model.forecaster.training_range_ or {} for model in models.values())
+    }
+    return "; ".join(
+        f"{first} to {last} ({n} games)" for first, last, n in sorted(ranges, key=str)
+    )
 
 
 def compare(out: Path) -> str:
@@ -474,5 +518,22 @@ def compare(out: Path) -> str:
                 "different runs. Run `halftime run` again, or evaluate on unseen "
                 "games with `halftime evaluate`"
             )
-    description = {"splits": run_manifest(paths["models"]).get("splits")}
-    return _evaluate(models, test, paths["results"], data_description=description)
+    manifest = run_manifest(paths["models"])
+    description = {
+        **manifest.get("description", {}),
+        "splits": _in_split_order(manifest.get("splits") or {}),
+    }
+    return _evaluate(
+        models,
+        test,
+        paths["results"],
+        data_description=description,
+        extras=manifest.get("extras"),
+    )
+
+
+def _in_split_order(splits: dict[str, Any]) -> dict[str, Any]:
+    """Split descriptions in time order (JSON files keep them sorted by name)."""
+    order = ("train", "validation", "selection", "calibration", "test")
+    ranked = sorted(splits, key=lambda name: (order + (name,)).index(name))
+    return {name: splits[name] for name in ranked}

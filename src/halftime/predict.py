@@ -9,10 +9,12 @@ games from Dejavu as the explanation.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from halftime.dataset import GameSet
 from halftime.errors import DataError
@@ -40,20 +42,22 @@ def predict_game(
     chosen = models[name]
     cutoff = chosen.forecaster.cutoff_
     assert cutoff is not None
-    game, pattern, teams, flags = _live_pattern(margins, pbp, cutoff, game_id)
+    live = _live_input(margins, pbp, cutoff, game_id)
     games = GameSet.from_patterns(
-        pattern, horizon=chosen.forecaster.horizon, game_id=[game]
+        live.pattern, horizon=chosen.forecaster.horizon, game_id=[live.game_id]
     )
     forecast = chosen.forecaster.predict(games)
     lower, upper = chosen.conformal.interval(forecast)
     result: dict[str, Any] = {
-        "game_id": game,
-        "data_quality_flags": list(flags),
-        "home_team": teams[0],
-        "away_team": teams[1],
+        "game_id": live.game_id,
+        "data_quality_flags": list(live.flags),
+        "home_team": live.home_team,
+        "away_team": live.away_team,
         "model": name,
         "coverage": chosen.conformal.coverage,
-        "known_margins": pattern.tolist(),
+        "known_margins": live.pattern.tolist(),
+        "margins_after_cutoff": list(live.later_margins),
+        "has_similar_games_model": "dejavu" in models,
         "minutes": games.minutes.tolist(),
         "forecast": forecast[0].round(2).tolist(),
         "lower": [_finite(v) for v in lower[0]],
@@ -105,11 +109,24 @@ def parse_margins(text: str, cutoff: int) -> np.ndarray:
     return np.array([int(value) for value in values], dtype=np.float64)
 
 
-def _live_pattern(
+@dataclass(frozen=True)
+class LiveInput:
+    """One game as the models read it, with what the input says beyond that."""
+
+    game_id: str
+    pattern: NDArray[np.float64]
+    home_team: str = ""
+    away_team: str = ""
+    flags: tuple[str, ...] = ()
+    later_margins: tuple[float, ...] = ()
+    """Margins already known after the cutoff (a file of a game past minute 18)."""
+
+
+def _live_input(
     margins: str | None, pbp: Path | None, cutoff: int, game_id: str | None = None
-) -> tuple[str, np.ndarray, tuple[str, str], tuple[str, ...]]:
+) -> LiveInput:
     if margins is not None:
-        return "live", parse_margins(margins, cutoff), ("", ""), ()
+        return LiveInput("live", parse_margins(margins, cutoff))
     from halftime.ingest import read_live_game
 
     assert pbp is not None
@@ -120,18 +137,20 @@ def _live_pattern(
             f"game {live.game_id} has reached minute {played}; the models need "
             f"minutes 1..{cutoff}. Try again after minute {cutoff}"
         )
-    return (
-        live.game_id,
-        np.asarray(live.margins[1 : cutoff + 1], dtype=np.float64),
-        (live.home_team or "", live.away_team or ""),
-        tuple(live.flags),
+    return LiveInput(
+        game_id=live.game_id,
+        pattern=np.asarray(live.margins[1 : cutoff + 1], dtype=np.float64),
+        home_team=live.home_team or "",
+        away_team=live.away_team or "",
+        flags=tuple(live.flags),
+        later_margins=tuple(float(m) for m in live.margins[cutoff + 1 :]),
     )
 
 
 def format_predict(result: dict[str, Any]) -> str:
     """Human-readable text of :func:`predict_game` output."""
     teams = (
-        f" ({result['away_team']} @ {result['home_team']})"
+        f" ({result['away_team']} at {result['home_team']})"
         if result["home_team"]
         else ""
     )
@@ -146,6 +165,17 @@ def format_predict(result: dict[str, Any]) -> str:
             "warning: the play-by-play has data-quality flags: "
             + ", ".join(result["data_quality_flags"])
             + " (see `halftime ingest` for what they mean)"
+        )
+    later = result["margins_after_cutoff"]
+    if later:
+        cutoff = len(result["known_margins"])
+        known = ", ".join(
+            f"{minute}: {margin:+.0f}"
+            for minute, margin in enumerate(later, start=cutoff + 1)
+        )
+        lines.append(
+            f"note: the file reaches minute {cutoff + len(later)}; the models read "
+            f"minutes 1..{cutoff} only. Already known: {known}"
         )
     lines.append("minute  forecast   interval")
     for minute, value, low, high in zip(
@@ -166,8 +196,10 @@ def format_predict(result: dict[str, Any]) -> str:
         )
         for row in result["similar_games"]:
             lines.append(
-                f"  {row['game_id']} {row['date']} {row['away_team']} @ "
+                f"  {row['game_id']} {row['date']} {row['away_team']} at "
                 f"{row['home_team']}: distance {row['distance']:.1f}, "
                 f"{row['margin_at_cutoff']:+.0f} -> {row[f'margin_{last}']:+.0f}"
             )
+    if not result["has_similar_games_model"]:
+        lines.append("no dejavu model in the models directory: no similar past games")
     return "\n".join(lines)

@@ -92,6 +92,12 @@ def build_forecaster(
         return Ensemble(members, EnsembleConfig(weights=weights))
     cls = forecaster_class(kind)
     if kind in NEURAL_KINDS:
+        unknown = set(options) - set(cls.option_names()) - {"training", "network"}
+        if unknown:
+            raise ConfigError(
+                f"unknown {kind} option(s) {sorted(unknown)}; accepted: "
+                f"{', '.join(cls.option_names())}"
+            )
         options = _neural_options(options, seed)
     try:
         return cls.from_config(options)
@@ -283,7 +289,7 @@ def load_models(models_dir: Path) -> dict[str, TrainedModel]:
             "`halftime train` first"
         )
     models = {}
-    for directory in sorted(models_dir.iterdir()):
+    for directory in sorted(models_dir.iterdir(), key=_report_order):
         if not (directory / "forecaster.json").is_file():
             continue
         models[directory.name] = _load_model(directory)
@@ -293,6 +299,13 @@ def load_models(models_dir: Path) -> dict[str, TrainedModel]:
             "`halftime run` or `halftime train` first"
         )
     return models
+
+
+def _report_order(directory: Path) -> tuple[int, str]:
+    """Baselines first, then the models in the order ``halftime run`` fits them."""
+    order = (*DEFAULT_KINDS, SEED_ENSEMBLE)
+    rank = order.index(directory.name) if directory.name in order else len(order)
+    return rank, directory.name
 
 
 def _load_model(directory: Path) -> TrainedModel:
