@@ -22,17 +22,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from halftime.comparison import evaluate_models, run_extras
 from halftime.constants import DEFAULT_ALPHA, DEFAULT_SEED
 from halftime.dataset import GameSet
 from halftime.errors import DataError
-from halftime.evaluation.plots import analogs_from_table, typical_game
-from halftime.evaluation.report import (
-    ModelResult,
-    build_comparison,
-    format_summary,
-    write_results,
-)
-from halftime.forecasters.dejavu import Dejavu
 from halftime.safe_io import write_json
 from halftime.splits import SplitConfig, make_splits, write_splits
 from halftime.training import (
@@ -44,7 +37,6 @@ from halftime.training import (
     calibrate_and_save,
     check_kinds,
     load_models,
-    predict_timed,
     run_manifest,
     seen_games,
     train_models,
@@ -143,67 +135,6 @@ def ingest_to(
     return "\n".join(lines)
 
 
-def _evaluate(
-    models: dict[str, TrainedModel],
-    games: GameSet,
-    results_dir: Path,
-    *,
-    data_description: dict[str, Any],
-    extras: dict[str, Any] | None = None,
-) -> str:
-    games.require_outcome()
-    results: dict[str, ModelResult] = {}
-    for name, model in models.items():
-        forecast, seconds = predict_timed(model, games)
-        lower, upper = model.conformal.interval(forecast)
-        results[name] = ModelResult(
-            name=name,
-            forecast=forecast,
-            lower=lower,
-            upper=upper,
-            fit_seconds=model.forecaster.fit_seconds_,
-            predict_seconds=seconds,
-            extra=_small_extra(model),
-        )
-    comparison = build_comparison(
-        games,
-        results,
-        data_description=data_description,
-        alpha=_common_alpha(models),
-        extras=extras or {},
-    )
-    fan_game = typical_game(games)
-    analogs = labels = None
-    dejavu = models.get("dejavu")
-    if dejavu is not None:
-        assert isinstance(dejavu.forecaster, Dejavu)
-        table = dejavu.forecaster.explain(games.subset(np.array([fan_game])), k=5)[0]
-        analogs, labels = analogs_from_table(table, games.minutes)
-    write_results(
-        results_dir,
-        comparison,
-        games=games,
-        results=results,
-        fan_game=fan_game,
-        band_model="ensemble" if "ensemble" in results else None,
-        analogs=analogs,
-        analog_labels=labels,
-    )
-    return format_summary(comparison)
-
-
-def _common_alpha(models: dict[str, TrainedModel]) -> float:
-    """The miscoverage all the models' intervals were calibrated for."""
-    alphas = {model.conformal.alpha for model in models.values()}
-    if len(alphas) != 1:
-        by_model = {name: model.conformal.alpha for name, model in models.items()}
-        raise DataError(
-            f"the models' intervals were calibrated for different alphas {by_model};"
-            " compare models calibrated alike (`halftime run --alpha`)"
-        )
-    return alphas.pop()
-
-
 def _with_progress(
     options: dict[str, dict[str, Any]] | None, progress: bool
 ) -> dict[str, dict[str, Any]]:
@@ -212,42 +143,6 @@ def _with_progress(
     for kind in NEURAL_KINDS:
         merged.setdefault(kind, {}).setdefault("progress", progress)
     return merged
-
-
-def _small_extra(model: TrainedModel) -> dict[str, Any]:
-    """What the comparison shows of a model's settings (not whole search tables)."""
-    extra: dict[str, Any] = {}
-    if "selection" in model.extra:
-        extra["chosen_by_validation"] = model.extra["selection"]["best"]
-    weights = getattr(model.forecaster, "weights_", None)
-    if weights is not None:
-        extra["weights"] = weights
-    return extra
-
-
-def _run_extras(trained: dict[str, TrainedModel], results_dir: Path) -> dict[str, Any]:
-    """Write Dejavu's validation search and collect the choices worth reporting."""
-    extras: dict[str, Any] = {}
-    dejavu = trained.get("dejavu")
-    if dejavu is not None and "selection" in dejavu.extra:
-        selection = dejavu.extra["selection"]
-        best_row = min(selection["table"], key=lambda row: row["validation_mae"])
-        write_json(
-            results_dir / "dejavu_validation_metrics.json",
-            {
-                "chosen": selection["best"],
-                "criterion": selection["criterion"],
-                "validation_mae": best_row["validation_mae"],
-                "validation_mae_halftime": best_row["validation_mae_halftime"],
-                "n_options": len(selection["table"]),
-                "options": selection["table"],
-            },
-        )
-        extras["dejavu_defaults"] = selection["best"]
-    ensemble = trained.get("ensemble")
-    if ensemble is not None:
-        extras["ensemble_weights"] = getattr(ensemble.forecaster, "weights_", None)
-    return extras
 
 
 def run(
@@ -297,8 +192,8 @@ def run(
         "alpha": alpha,
         "ingest": describe_ingest(ingest_summary),
     }
-    extras = _run_extras(trained, paths["results"])
-    summary = _evaluate(
+    extras = run_extras(trained, paths["results"])
+    summary = evaluate_models(
         trained,
         splits.test,
         paths["results"],
@@ -485,7 +380,9 @@ def evaluate_on(
         "models_trained_on": _training_range(models),
         "ingest": describe_ingest(ingest_summary),
     }
-    summary = _evaluate(models, gameset, results_dir, data_description=description)
+    summary = evaluate_models(
+        models, gameset, results_dir, data_description=description
+    )
     return (
         f"{summary}\n\n{len(games)} games read, {left_out} left out as seen by the "
         f"models, {len(gameset.skipped)} too short; report: {results_dir}"
@@ -523,7 +420,7 @@ def compare(out: Path) -> str:
         **manifest.get("description", {}),
         "splits": _in_split_order(manifest.get("splits") or {}),
     }
-    return _evaluate(
+    return evaluate_models(
         models,
         test,
         paths["results"],
