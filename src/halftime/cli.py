@@ -263,6 +263,11 @@ def _command(args: argparse.Namespace) -> int:
     from halftime import pipeline, predict
 
     progress = not args.quiet
+    ingest_options: dict[str, Any] = {
+        "gamelogs": getattr(args, "gamelogs", None),
+        "workers": getattr(args, "workers", None),
+        "progress": progress,
+    }
     out = getattr(args, "out", None)
     if out is not None and out.exists() and not out.is_dir():
         raise HalftimeError(f"--out {out}: exists and is not a directory")
@@ -270,9 +275,7 @@ def _command(args: argparse.Namespace) -> int:
         summary = pipeline.ingest_to(
             _data_path(args),
             args.out,
-            gamelogs=args.gamelogs,
-            workers=args.workers,
-            progress=progress,
+            **ingest_options,
         )
         print(summary)
     elif args.command == "run":
@@ -285,9 +288,7 @@ def _command(args: argparse.Namespace) -> int:
             kinds=kinds,
             seed=args.seed,
             alpha=args.alpha,
-            gamelogs=args.gamelogs,
-            workers=args.workers,
-            progress=progress,
+            **ingest_options,
         )
         print(text)
     elif args.command == "train":
@@ -299,9 +300,7 @@ def _command(args: argparse.Namespace) -> int:
             seed=args.seed,
             alpha=args.alpha,
             options=_overrides(args.set),
-            gamelogs=args.gamelogs,
-            workers=args.workers,
-            progress=progress,
+            **ingest_options,
         )
         print(text)
     elif args.command == "evaluate":
@@ -309,9 +308,7 @@ def _command(args: argparse.Namespace) -> int:
             args.models,
             _data_path(args),
             args.out,
-            gamelogs=args.gamelogs,
-            workers=args.workers,
-            progress=progress,
+            **ingest_options,
         )
         print(text)
     elif args.command == "compare":

@@ -29,7 +29,7 @@ from torch import nn
 from halftime.constants import DEFAULT_CUTOFF, DEFAULT_HORIZON
 from halftime.errors import ConfigError
 from halftime.forecasters.features import InputRepresentation, TargetRepresentation
-from halftime.forecasters.neural import NeuralForecaster
+from halftime.forecasters.neural import NeuralForecaster, build_config
 from halftime.forecasters.neural_config import NetworkConfig, TrainingConfig
 from halftime.nn.informer import PRESETS, Informer, InformerConfig, informer_preset
 from halftime.safe_io import write_json
@@ -176,21 +176,11 @@ class InformerForecaster(NeuralForecaster[InformerSettings]):
         Training options not given take the values of the network's preset, so
         ``{"network": {"preset": "paper"}}`` trains as the paper does.
         """
-        network = dict(config.get("network", {}))
-        unknown = sorted(set(network) - set(InformerSettings.__dataclass_fields__))
-        if unknown:
-            raise ConfigError(
-                f"unknown informer option(s) {unknown}; accepted: "
-                f"{sorted(InformerSettings.__dataclass_fields__)}"
-            )
-        settings = InformerSettings(**network)
+        settings = build_config(
+            InformerSettings, dict(config.get("network", {})), "informer"
+        )
         training = dict(config.get("training", {}))
-        unknown = sorted(set(training) - set(TrainingConfig.__dataclass_fields__))
-        if unknown:
-            raise ConfigError(
-                f"unknown training option(s) {unknown}; accepted: "
-                f"{sorted(TrainingConfig.__dataclass_fields__)}"
-            )
+        build_config(TrainingConfig, training, "training")  # names unknown options
         return cls(settings, replace(TRAINING_PRESETS[settings.preset], **training))
 
     def build_network(self, *, cutoff: int, horizon: int, n_features: int) -> nn.Module:

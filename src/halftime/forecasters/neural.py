@@ -52,7 +52,8 @@ WEIGHTS_FILE = "weights.pt"
 ConfigT = TypeVar("ConfigT", bound=NetworkConfig)
 
 
-def _build_dataclass(cls: type[Any], values: dict[str, Any], what: str) -> Any:
+def build_config(cls: type[Any], values: dict[str, Any], what: str) -> Any:
+    """Build a config dataclass, naming unknown options and the accepted ones."""
     known = {f.name for f in fields(cls)}
     unknown = sorted(set(values) - known)
     if unknown:
@@ -120,12 +121,8 @@ class NeuralForecaster(Forecaster, Generic[ConfigT]):
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> Self:
-        network = _build_dataclass(
-            cls.config_class, config.get("network", {}), cls.kind
-        )
-        training = _build_dataclass(
-            TrainingConfig, config.get("training", {}), "training"
-        )
+        network = build_config(cls.config_class, config.get("network", {}), cls.kind)
+        training = build_config(TrainingConfig, config.get("training", {}), "training")
         return cls(network, training)
 
     def _fit(self, train: GameSet, validation: GameSet | None) -> None:
